@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sim.h - one simulated host: AP hardware, AP bus, KVM guests, the vfio_ap
+ * driver, the lock validator, the kernel log and the sysfs tree, all hanging
+ * off one struct sim. Several worlds can live in one process.
+ */
+#ifndef VAS_SIM_H
+#define VAS_SIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sim/config.h"
+
+struct sim;
+struct sysfs;
+struct ld_ctx;
+struct klog;
+
+enum sim_variant { SIM_MERGED = 0, SIM_V18, SIM_V18_BLOCKING };
+
+/* "merged" / "v18" / "v18-blocking" -> 0, else -EINVAL. */
+int sim_variant_parse(const char *name, enum sim_variant *v);
+const char *sim_variant_name(enum sim_variant v);
+
+/*
+ * Boots a host: hardware from cfg, AP bus scan, default drivers and vfio_ap
+ * registered (queues probe). NULL with a message in err on failure.
+ */
+struct sim *sim_new(const struct sim_config *cfg, enum sim_variant v, char *err, size_t errlen);
+/*
+ * Shuts the host down (stops guests, removes mdevs, unregisters drivers,
+ * removes devices) and checks for leaks: objects, pinned NIB pages, ISCs,
+ * locks still held. Returns the number of problems and describes them in
+ * report (may be NULL).
+ */
+int sim_free(struct sim *s, char *report, size_t len);
+/* Consistency invariants of the running system (see docs/design.md). */
+int sim_check(struct sim *s, char *report, size_t len);
+
+struct sysfs *sim_sysfs(struct sim *s);
+struct ld_ctx *sim_lockdep(struct sim *s);
+struct klog *sim_klog(struct sim *s);
+enum sim_variant sim_variant(const struct sim *s);
+
+#endif

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sysfs.h - an in-memory, kernfs-like tree: directories, attributes, symlinks.
+ *
+ * The driver model builds the tree as devices come and go; clients (the
+ * script runner, the FUSE adapter) read and write it by path. It knows
+ * nothing about FUSE or AP.
+ *
+ * Semantics (kernfs):
+ *  - an attribute has a mode (0444 RO, 0200 WO, 0644 RW) and show/store
+ *    callbacks; show fills a SYSFS_PAGE buffer and returns its length or a
+ *    negative errno; store gets the written bytes NUL-terminated after count
+ *    and returns count or a negative errno;
+ *  - show/store run WITHOUT any tree lock held (they may take driver locks
+ *    and may create or remove nodes); the node is kept alive by an active
+ *    reference for the duration of the call;
+ *  - sysfs_remove() unlinks a subtree at once (lookups fail from then on)
+ *    and waits until no show/store is running inside it, except calls made
+ *    by the removing thread itself (a `remove` attribute deleting its own
+ *    directory does not wait for itself);
+ *  - symlinks store the relative path from their directory to the target,
+ *    computed at creation, exactly as the kernel writes it.
+ * Structure changes and lookups are guarded by the tree's rwsem
+ * (class "&sysfs->tree_lock", a leaf: never held while calling out).
+ */
+#ifndef VAS_SYSFS_H
+#define VAS_SYSFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "lockdep/lockdep.h"
+
+#define SYSFS_PAGE 4096
+
+struct sysfs;
+struct sysfs_node;
+
+struct sysfs_attr {
+	const char *name;
+	unsigned mode;
+	ssize_t (*show)(void *priv, const struct sysfs_attr *attr, char *buf);
+	ssize_t (*store)(void *priv, const struct sysfs_attr *attr, const char *buf,
+			 size_t count);
+	long arg; /* free for the attribute's owner (e.g. a field index) */
+};
+
+enum sysfs_type { SYSFS_DIR = 1, SYSFS_FILE, SYSFS_LINK };
+
+struct sysfs *sysfs_new(struct ld_ctx *ld);
+/* Frees the whole tree (no call may be running). */
+void sysfs_free(struct sysfs *fs);
+struct sysfs_node *sysfs_root(struct sysfs *fs);
+
+/*
+ * Builders. Return the new node (or 0) on success, NULL (or -EEXIST /
+ * -ENOMEM / -ENOENT) on failure; nothing is changed on failure.
+ * The node pointer stays valid until the node is removed.
+ */
+struct sysfs_node *sysfs_mkdir(struct sysfs *fs, struct sysfs_node *parent, const char *name);
+/* Creates missing directories along a '/'-separated path from the root. */
+struct sysfs_node *sysfs_mkdir_p(struct sysfs *fs, const char *path);
+int sysfs_add_file(struct sysfs *fs, struct sysfs_node *dir, const struct sysfs_attr *attr,
+		   void *priv);
+/* Adds n attributes from a const table; all or nothing. */
+int sysfs_add_files(struct sysfs *fs, struct sysfs_node *dir, const struct sysfs_attr *attrs,
+		    size_t n, void *priv);
+int sysfs_add_link(struct sysfs *fs, struct sysfs_node *dir, const char *name,
+		   struct sysfs_node *target);
+/* Recursive removal, see above. NULL is ignored. */
+void sysfs_remove(struct sysfs *fs, struct sysfs_node *node);
+/* Removes dir/name if present: 0, or -ENOENT. */
+int sysfs_remove_name(struct sysfs *fs, struct sysfs_node *dir, const char *name);
+/* Child of a directory by name (no link following), NULL if absent. */
+struct sysfs_node *sysfs_child(struct sysfs *fs, struct sysfs_node *dir, const char *name);
+
+/*
+ * Client access by path relative to the root ("bus/ap/apmask"); symlinks in
+ * the middle of a path are followed, a final symlink is followed by
+ * read/write but not by readlink/stat_nofollow.
+ *
+ * sysfs_read: the show text (at most size bytes); -ENOENT, -EISDIR,
+ *   -EACCES (write-only or no show), or the show's errno.
+ * sysfs_write: count, or -ENOENT, -EISDIR, -EACCES (read-only), or the
+ *   store's errno. count > SYSFS_PAGE - 1 is truncated to SYSFS_PAGE - 1
+ *   bytes as sysfs does.
+ */
+ssize_t sysfs_read(struct sysfs *fs, const char *path, char *buf, size_t size);
+ssize_t sysfs_write(struct sysfs *fs, const char *path, const char *buf, size_t count);
+/* The link's stored text; -EINVAL if not a link, -ENOENT. */
+ssize_t sysfs_readlink(struct sysfs *fs, const char *path, char *buf, size_t size);
+/* Type of the node at path, following (or not) a final symlink; -ENOENT. */
+int sysfs_type_of(struct sysfs *fs, const char *path, bool follow);
+/* Calls fn for each child name of a directory, sorted; -ENOTDIR/-ENOENT. */
+int sysfs_list(struct sysfs *fs, const char *path,
+	       void (*fn)(void *arg, const char *name, enum sysfs_type type), void *arg);
+
+#endif
