@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cli.h - the subcommands of the vfio-ap-sim executable.
+ *
+ * Each subcommand is `int fn(int argc, char **argv)` with argv[0] its own
+ * name, parses its options with getopt_long and returns the process exit
+ * status: 0 success, 1 a failed run, 2 a command-line or input error
+ * (one line on stderr naming the bad argument). `mount` lives in
+ * src/fuse/mount_cmd.c and `demo` in src/sim/demo.c; the build defines
+ * VAS_HAVE_MOUNT / VAS_HAVE_DEMO when they are there.
+ */
+#ifndef VAS_CLI_H
+#define VAS_CLI_H
+
+#include <stdio.h>
+
+#define VAS_PROG "vfio-ap-sim"
+
+int vas_cmd_run(int argc, char **argv);
+int vas_cmd_mount(int argc, char **argv);
+int vas_cmd_demo(int argc, char **argv);
+
+/*
+ * Reports a getopt_long error for subcommand cmd: the unknown option or
+ * the option missing its argument, from getopt's optopt/optind. Returns 2.
+ */
+int cli_bad_option(const char *cmd, char **argv, int ret);
+
+#endif

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: MIT
+/*
+ * main.c - the vfio-ap-sim executable: dispatch to a subcommand, the
+ * program's own --help and --version (interface.md section 1).
+ *
+ * Subcommands are a const table; `SUBCOMMAND --help` is each subcommand's
+ * business. Parts that another component provides (mount from the FUSE
+ * adapter, demo from the simulator) are linked in when the build finds
+ * them; otherwise their entry says so and exits 2. `torture` is reserved
+ * for the stress harness and not listed until it exists.
+ */
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+#ifndef VAS_VERSION
+#define VAS_VERSION "unknown"
+#endif
+
+static int not_built(const char *what)
+{
+	fprintf(stderr, VAS_PROG ": %s: not built into this binary\n", what);
+	return 2;
+}
+
+#ifndef VAS_HAVE_MOUNT
+int vas_cmd_mount(int argc, char **argv)
+{
+	return not_built("mount (needs libfuse3)");
+}
+#endif
+
+#ifndef VAS_HAVE_DEMO
+int vas_cmd_demo(int argc, char **argv)
+{
+	return not_built("demo");
+}
+#endif
+
+static int cmd_torture(int argc, char **argv)
+{
+	fprintf(stderr, VAS_PROG ": torture: not yet implemented\n");
+	return 2;
+}
+
+static const struct subcmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *usage; /* NULL: not listed in --help */
+} subcmds[] = {
+	{ "run", vas_cmd_run, "run [-c FILE] [--variant V] SCRIPT|-" },
+	{ "mount", vas_cmd_mount,
+	  "mount [-c FILE] [-f] [--variant V] [-o FUSEOPT,...] MOUNTPOINT" },
+	{ "demo", vas_cmd_demo, "demo" },
+	{ "torture", cmd_torture, NULL },
+};
+
+static void help(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "Usage: " VAS_PROG " COMMAND [OPTIONS] [ARGS]\n"
+		   "       " VAS_PROG " --help | --version\n\n"
+		   "A user-space simulation of the Linux s390 vfio_ap driver.\n\n"
+		   "Commands:\n");
+	for (i = 0; i < sizeof(subcmds) / sizeof(subcmds[0]); i++)
+		if (subcmds[i].usage)
+			fprintf(f, "  %s\n", subcmds[i].usage);
+	fprintf(f, "\n"
+		   "  run    run a script of sysfs operations (docs/scripts.md), print TAP\n"
+		   "  mount  serve a simulated host's sysfs through FUSE\n"
+		   "  demo   a guided walk-through on the default host\n\n"
+		   "'" VAS_PROG " COMMAND --help' describes a command.\n");
+}
+
+int cli_bad_option(const char *cmd, char **argv, int ret)
+{
+	const char *arg = argv[optind - 1];
+
+	if (ret == ':')
+		fprintf(stderr, VAS_PROG " %s: option '%s' needs an argument\n", cmd, arg);
+	else if (optopt && strncmp(arg, "--", 2))
+		fprintf(stderr, VAS_PROG " %s: unknown option '-%c'\n", cmd, optopt);
+	else
+		fprintf(stderr, VAS_PROG " %s: unknown option '%s'\n", cmd, arg);
+	fprintf(stderr, "Try '" VAS_PROG " %s --help'.\n", cmd);
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+	size_t i;
+
+	if (!cmd) {
+		help(stderr);
+		return 2;
+	}
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+		help(stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
+		printf(VAS_PROG " " VAS_VERSION "\n");
+		return 0;
+	}
+	for (i = 0; i < sizeof(subcmds) / sizeof(subcmds[0]); i++)
+		if (!strcmp(subcmds[i].name, cmd))
+			return subcmds[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, VAS_PROG ": unknown %s '%s'\nTry '" VAS_PROG " --help'.\n",
+		cmd[0] == '-' ? "option" : "command", cmd);
+	return 2;
+}
