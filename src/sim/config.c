@@ -178,6 +178,17 @@ static int card_flag(struct cfg_parser *p, const char *opt, const char *val, boo
 	return 0;
 }
 
+static int card_type(struct cfg_parser *p, const char *val, struct sim_card_cfg *c, bool *seen)
+{
+	if (*seen)
+		return cfg_fail(p, "card: option 'type' given twice");
+	*seen = true;
+	if (sim_card_type_parse(val, &c->type, &c->kind))
+		return cfg_fail(p, "card: unknown type '%s' (expected CEX4A..CEX8P: CEX4-CEX8 "
+				"then A, C or P)", val);
+	return 0;
+}
+
 /* Parses the options of a card line into *c (type is mandatory). */
 static int card_options(struct cfg_parser *p, int argc, char **argv, struct sim_card_cfg *c)
 {
@@ -192,13 +203,7 @@ static int card_options(struct cfg_parser *p, int argc, char **argv, struct sim_
 					"got '%s'", argv[i]);
 		*eq = '\0';
 		if (strcmp(argv[i], "type") == 0) {
-			if (seen_type)
-				return cfg_fail(p, "card: option 'type' given twice");
-			seen_type = true;
-			rc = sim_card_type_parse(eq + 1, &c->type, &c->kind);
-			if (rc)
-				return cfg_fail(p, "card: unknown type '%s' (expected CEX4A..CEX8P: "
-						"CEX4-CEX8 then A, C or P)", eq + 1);
+			rc = card_type(p, eq + 1, c, &seen_type);
 		} else if (strcmp(argv[i], "config") == 0) {
 			rc = card_flag(p, "config", eq + 1, &c->config, &seen_config);
 		} else if (strcmp(argv[i], "chkstop") == 0) {
