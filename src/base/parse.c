@@ -233,6 +233,11 @@ static int apply_term(const char **sp, bm256 *m)
 	return 0;
 }
 
+/*
+ * The first character picks the mode: '+' or '-' = relative terms applied
+ * to a copy of *cur (NULL = all zeros, as for a boot parameter), anything
+ * else = absolute. out may alias cur. -EINVAL on any syntax error.
+ */
 int ap_parse_mask(const char *s, const bm256 *cur, bm256 *out)
 {
 	bm256 m;
