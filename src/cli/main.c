@@ -50,30 +50,28 @@ static const struct subcmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 	const char *usage; /* NULL: not listed in --help */
+	const char *summary;
 } subcmds[] = {
-	{ "run", vas_cmd_run, "run [-c FILE] [--variant V] SCRIPT|-" },
-	{ "mount", vas_cmd_mount,
-	  "mount [-c FILE] [-f] [--variant V] [-o FUSEOPT,...] MOUNTPOINT" },
-	{ "demo", vas_cmd_demo, "demo" },
-	{ "torture", cmd_torture, NULL },
+	{ "run", vas_cmd_run, "run [-c FILE] [--variant V] SCRIPT|-",
+	  "run a script of sysfs operations (docs/scripts.md), print TAP" },
+	{ "mount", vas_cmd_mount, "mount [-c FILE] [-f] [--variant V] [-o FUSEOPT,...] MOUNTPOINT",
+	  "serve a simulated host's sysfs through FUSE at MOUNTPOINT" },
+	{ "demo", vas_cmd_demo, "demo", "a guided walk-through on the default host" },
+	{ "torture", cmd_torture, NULL, NULL },
 };
 
-static void help(FILE *f)
+static void help(void)
 {
 	size_t i;
 
-	fprintf(f, "Usage: " VAS_PROG " COMMAND [OPTIONS] [ARGS]\n"
-		   "       " VAS_PROG " --help | --version\n\n"
-		   "A user-space simulation of the Linux s390 vfio_ap driver.\n\n"
-		   "Commands:\n");
+	printf("Usage: " VAS_PROG " COMMAND [OPTIONS] [ARGS]\n"
+	       "       " VAS_PROG " --help | --version\n\n"
+	       "A user-space simulation of the Linux s390 vfio_ap driver.\n\n"
+	       "Commands:\n");
 	for (i = 0; i < sizeof(subcmds) / sizeof(subcmds[0]); i++)
 		if (subcmds[i].usage)
-			fprintf(f, "  %s\n", subcmds[i].usage);
-	fprintf(f, "\n"
-		   "  run    run a script of sysfs operations (docs/scripts.md), print TAP\n"
-		   "  mount  serve a simulated host's sysfs through FUSE\n"
-		   "  demo   a guided walk-through on the default host\n\n"
-		   "'" VAS_PROG " COMMAND --help' describes a command.\n");
+			printf("  %s\n      %s\n", subcmds[i].usage, subcmds[i].summary);
+	printf("\n'" VAS_PROG " COMMAND --help' describes a command.\n");
 }
 
 int cli_bad_option(const char *cmd, char **argv, int ret)
@@ -81,12 +79,12 @@ int cli_bad_option(const char *cmd, char **argv, int ret)
 	const char *arg = argv[optind - 1];
 
 	if (ret == ':')
-		fprintf(stderr, VAS_PROG " %s: option '%s' needs an argument\n", cmd, arg);
+		fprintf(stderr, VAS_PROG " %s: option '%s' needs an argument", cmd, arg);
 	else if (optopt && strncmp(arg, "--", 2))
-		fprintf(stderr, VAS_PROG " %s: unknown option '-%c'\n", cmd, optopt);
+		fprintf(stderr, VAS_PROG " %s: unknown option '-%c'", cmd, optopt);
 	else
-		fprintf(stderr, VAS_PROG " %s: unknown option '%s'\n", cmd, arg);
-	fprintf(stderr, "Try '" VAS_PROG " %s --help'.\n", cmd);
+		fprintf(stderr, VAS_PROG " %s: unknown option '%s'", cmd, arg);
+	fprintf(stderr, " (see '" VAS_PROG " %s --help')\n", cmd);
 	return 2;
 }
 
@@ -96,11 +94,11 @@ int main(int argc, char **argv)
 	size_t i;
 
 	if (!cmd) {
-		help(stderr);
+		fprintf(stderr, VAS_PROG ": missing COMMAND (see '" VAS_PROG " --help')\n");
 		return 2;
 	}
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
-		help(stdout);
+		help();
 		return 0;
 	}
 	if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
@@ -110,7 +108,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < sizeof(subcmds) / sizeof(subcmds[0]); i++)
 		if (!strcmp(subcmds[i].name, cmd))
 			return subcmds[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, VAS_PROG ": unknown %s '%s'\nTry '" VAS_PROG " --help'.\n",
+	fprintf(stderr, VAS_PROG ": unknown %s '%s' (see '" VAS_PROG " --help')\n",
 		cmd[0] == '-' ? "option" : "command", cmd);
 	return 2;
 }

@@ -66,10 +66,13 @@ static int run_parse_args(int argc, char **argv, struct script_opts *opts)
 			return cli_bad_option("run", argv, c);
 		}
 	}
-	if (optind != argc - 1) {
-		fprintf(stderr, VAS_PROG " run: %s\nTry '" VAS_PROG " run --help'.\n",
-			optind == argc ? "missing SCRIPT (a file, or - for standard input)"
-				       : "more than one SCRIPT given");
+	if (optind == argc) {
+		fprintf(stderr, VAS_PROG " run: missing SCRIPT (a file, or - for standard input)\n");
+		return 2;
+	}
+	if (optind < argc - 1) {
+		fprintf(stderr, VAS_PROG " run: unexpected argument '%s' (one SCRIPT only)\n",
+			argv[optind + 1]);
 		return 2;
 	}
 	return -1;
