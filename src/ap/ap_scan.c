@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ap_scan.c - AP bus scans, bus start-up and shutdown.
+ *
+ * A scan (ap_scan_bus) runs under ap_scan_bus_mutex: fetch QCI, tell the
+ * drivers about a changed configuration (on_config_changed), remove the
+ * devices that left and add the ones that came (probes and removes run
+ * synchronously inside the scan), then on_scan_complete. The bus only
+ * creates devices up to ap_max_adapter_id / ap_max_domain_id.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "ap/ap_bus.h"
+#include "sim/world.h"
+
+void ap_queue_device_add(struct ap_bus *bus, struct ap_card *c, unsigned apqi, bool config)
+	REQUIRES(bus->scan_mutex);
+void ap_queue_device_del(struct ap_bus *bus, struct ap_queue *q) REQUIRES(bus->scan_mutex);
+struct ap_card *ap_card_device_add(struct ap_bus *bus, unsigned apid) REQUIRES(bus->scan_mutex);
+void ap_card_device_del(struct ap_bus *bus, struct ap_card *c) REQUIRES(bus->scan_mutex);
+int ap_driver_sysfs_add(struct ap_bus *bus, struct ap_driver *drv);
+
+static bool qci_differs(const struct ap_config_info *a, const struct ap_config_info *b)
+{
+	return a->apxa != b->apxa || a->na != b->na || a->nd != b->nd ||
+	       !bm_equal(&a->apm, &b->apm) || !bm_equal(&a->aqm, &b->aqm) ||
+	       !bm_equal(&a->adm, &b->adm);
+}
+
+int ap_max_adapter_id(const struct ap_config_info *qci)
+{
+	return qci->valid && qci->apxa && qci->na ? qci->na : 63;
+}
+
+int ap_max_domain_id(const struct ap_config_info *qci)
+{
+	return qci->valid && qci->apxa && qci->nd ? qci->nd : 15;
+}
+
+static void call_drivers(struct ap_bus *bus, bool complete, const struct ap_config_info *cur,
+			 const struct ap_config_info *prev) REQUIRES(bus->scan_mutex)
+{
+	struct ap_driver *d;
+
+	list_for_each_entry(d, &bus->drivers, node) {
+		if (!complete && d->on_config_changed)
+			d->on_config_changed(d->ctx, cur, prev);
+		if (complete && d->on_scan_complete)
+			d->on_scan_complete(d->ctx, cur, prev);
+	}
+}
+
+/* Brings card apid and its queues in line with the configuration. */
+static void scan_adapter(struct ap_bus *bus, unsigned apid) REQUIRES(bus->scan_mutex)
+{
+	struct ap_card *c = bus->cards[apid];
+	int type, maxd = ap_max_domain_id(&bus->qci);
+	char kind;
+	bool config, chkstop;
+
+	if (!bm_test(&bus->qci.apm, apid) ||
+	    ap_hw_card_info(bus->hw, apid, &type, &kind, &config, &chkstop)) {
+		if (c)
+			ap_card_device_del(bus, c);
+		return;
+	}
+	if (c && (c->type != type || c->kind != kind)) {
+		ap_card_device_del(bus, c);
+		c = NULL;
+	}
+	if (!c && !(c = ap_card_device_add(bus, apid)))
+		return;
+	c->config = config;
+	c->chkstop = chkstop;
+	for (unsigned d = 0; d < BM_BITS; d++) {
+		bool want = (int)d <= maxd && bm_test(&bus->qci.aqm, d);
+
+		if (!want && c->queues[d])
+			ap_queue_device_del(bus, c->queues[d]);
+		else if (want && !c->queues[d])
+			ap_queue_device_add(bus, c, d, config);
+		else if (want) {
+			c->queues[d]->config = config;
+			c->queues[d]->chkstop = chkstop;
+		}
+	}
+}
+
+static void pick_default_domain(struct ap_bus *bus) REQUIRES(bus->scan_mutex)
+{
+	bm256 usable;
+	unsigned d;
+
+	if (atomic_load(&bus->ap_domain) >= 0)
+		return;
+	kmutex_lock(&bus->perms_mutex);
+	bm_and(&usable, &bus->qci.aqm, &bus->aqm);
+	kmutex_unlock(&bus->perms_mutex);
+	d = bm_next(&usable, 0);
+	if ((int)d <= ap_max_domain_id(&bus->qci))
+		atomic_store(&bus->ap_domain, (int)d);
+}
+
+static void ap_scan_bus_locked(struct ap_bus *bus) REQUIRES(bus->scan_mutex)
+{
+	struct ap_config_info cur;
+	bool changed;
+	int maxa;
+
+	ap_hw_qci(bus->hw, &cur);
+	bus->qci_old = bus->qci;
+	changed = qci_differs(&cur, &bus->qci_old);
+	if (changed)
+		call_drivers(bus, false, &cur, &bus->qci_old);
+	bus->qci = cur;
+	pick_default_domain(bus);
+	maxa = ap_max_adapter_id(&bus->qci);
+	for (unsigned a = 0; a < BM_BITS; a++) {
+		if ((int)a <= maxa)
+			scan_adapter(bus, a);
+		else if (bus->cards[a])
+			ap_card_device_del(bus, bus->cards[a]);
+	}
+	if (changed)
+		call_drivers(bus, true, &bus->qci, &bus->qci_old);
+	atomic_fetch_add(&bus->scans, 1);
+}
+
+void ap_bus_scan(struct ap_bus *bus)
+{
+	kmutex_lock(&bus->scan_mutex);
+	ap_scan_bus_locked(bus);
+	kmutex_unlock(&bus->scan_mutex);
+}
+
+int ap_bus_init(struct ap_bus *bus, struct sim *sim, struct ap_hw *hw, const bm256 *apmask,
+		const bm256 *aqmask)
+{
+	int rc;
+
+	memset(bus, 0, sizeof(*bus));
+	bus->sim = sim;
+	bus->hw = hw;
+	kmutex_init(&bus->scan_mutex, sim->ld, "ap_scan_bus_mutex");
+	kmutex_init(&bus->perms_mutex, sim->ld, "ap_perms_mutex");
+	kmutex_init(&bus->queues_lock, sim->ld, "ap_queues_lock");
+	kmutex_lock(&bus->perms_mutex);
+	bus->apm = *apmask;
+	bus->aqm = *aqmask;
+	kmutex_unlock(&bus->perms_mutex);
+	kmutex_lock(&bus->scan_mutex);
+	INIT_LIST_HEAD(&bus->drivers);
+	kmutex_unlock(&bus->scan_mutex);
+	atomic_init(&bus->config_time, 30);
+	atomic_init(&bus->poll_thread, 0);
+	atomic_init(&bus->ap_domain, -1);
+	atomic_init(&bus->poll_timeout, 250000ULL);
+	rc = ap_bus_sysfs_init(bus);
+	if (rc)
+		return rc;
+	ap_bus_scan(bus);
+	return 0;
+}
+
+void ap_bus_shutdown(struct ap_bus *bus)
+{
+	kmutex_lock(&bus->scan_mutex);
+	for (unsigned a = 0; a < BM_BITS; a++)
+		if (bus->cards[a])
+			ap_card_device_del(bus, bus->cards[a]);
+	kmutex_unlock(&bus->scan_mutex);
+}
+
+void ap_bus_destroy(struct ap_bus *bus)
+{
+	kmutex_destroy(&bus->queues_lock);
+	kmutex_destroy(&bus->perms_mutex);
+	kmutex_destroy(&bus->scan_mutex);
+}

@@ -1,0 +1,494 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ap_sysfs.c - the AP bus's sysfs face: /sys/bus/ap attributes, card and
+ * queue device directories, driver directories with bind/unbind.
+ *
+ * Formats follow kernel-spec 2.5/2.6. Attribute tables are const; the
+ * per-object pointer is the attribute's priv. A device directory is removed
+ * (draining running show/store calls) before its object is released.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ap/ap_bus.h"
+#include "base/parse.h"
+#include "sim/world.h"
+
+#define SHOW(fn) static ssize_t fn(void *priv, const struct sysfs_attr *attr, char *buf)
+#define STORE(fn)                                                                  \
+	static ssize_t fn(void *priv, const struct sysfs_attr *attr, const char *buf, \
+			  size_t count)
+
+static ssize_t show_mask(const bm256 *m, char *buf)
+{
+	char hex[BM_HEXLEN];
+
+	return snprintf(buf, SYSFS_PAGE, "%s\n", bm_format(m, hex));
+}
+
+SHOW(apmask_show)
+{
+	struct ap_bus *bus = priv;
+	bm256 m;
+
+	kmutex_lock(&bus->perms_mutex);
+	m = attr->arg ? bus->apm : bus->aqm;
+	kmutex_unlock(&bus->perms_mutex);
+	return show_mask(&m, buf);
+}
+
+STORE(apmask_store)
+{
+	return ap_bus_mask_store(priv, attr->arg != 0, buf, count);
+}
+
+SHOW(qci_mask_show)
+{
+	struct ap_bus *bus = priv;
+	struct ap_config_info qci;
+
+	kmutex_lock(&bus->scan_mutex);
+	qci = bus->qci;
+	kmutex_unlock(&bus->scan_mutex);
+	if (!qci.valid)
+		return snprintf(buf, SYSFS_PAGE, "not supported\n");
+	return show_mask(attr->arg == 0 ? &qci.apm : attr->arg == 1 ? &qci.aqm : &qci.adm, buf);
+}
+
+SHOW(max_id_show)
+{
+	struct ap_bus *bus = priv;
+	struct ap_config_info qci;
+
+	kmutex_lock(&bus->scan_mutex);
+	qci = bus->qci;
+	kmutex_unlock(&bus->scan_mutex);
+	return snprintf(buf, SYSFS_PAGE, "%d\n",
+			attr->arg ? ap_max_domain_id(&qci) : ap_max_adapter_id(&qci));
+}
+
+SHOW(ap_domain_show)
+{
+	return snprintf(buf, SYSFS_PAGE, "%d\n", atomic_load(&((struct ap_bus *)priv)->ap_domain));
+}
+
+STORE(ap_domain_store)
+{
+	struct ap_bus *bus = priv;
+	int d, maxd;
+	bool ok;
+
+	if (vas_sscanf_int(buf, 0, &d))
+		return -EINVAL;
+	kmutex_lock(&bus->scan_mutex);
+	maxd = ap_max_domain_id(&bus->qci);
+	kmutex_unlock(&bus->scan_mutex);
+	kmutex_lock(&bus->perms_mutex);
+	ok = d >= 0 && d <= maxd && bm_test(&bus->aqm, (unsigned)d);
+	kmutex_unlock(&bus->perms_mutex);
+	if (!ok)
+		return -EINVAL;
+	atomic_store(&bus->ap_domain, d);
+	return (ssize_t)count;
+}
+
+SHOW(const_show)
+{
+	return snprintf(buf, SYSFS_PAGE, "%ld\n", attr->arg);
+}
+
+SHOW(config_time_show)
+{
+	return snprintf(buf, SYSFS_PAGE, "%d\n", atomic_load(&((struct ap_bus *)priv)->config_time));
+}
+
+STORE(config_time_store)
+{
+	int t;
+
+	if (vas_sscanf_int(buf, 10, &t) || t < 5 || t > 120)
+		return -EINVAL;
+	atomic_store(&((struct ap_bus *)priv)->config_time, t);
+	return (ssize_t)count;
+}
+
+SHOW(poll_thread_show)
+{
+	return snprintf(buf, SYSFS_PAGE, "%d\n", atomic_load(&((struct ap_bus *)priv)->poll_thread));
+}
+
+STORE(poll_thread_store)
+{
+	bool on;
+	int rc = vas_kstrtobool(buf, &on);
+
+	if (rc)
+		return rc;
+	atomic_store(&((struct ap_bus *)priv)->poll_thread, on);
+	return (ssize_t)count;
+}
+
+SHOW(poll_timeout_show)
+{
+	return snprintf(buf, SYSFS_PAGE, "%llu\n",
+			(unsigned long long)atomic_load(&((struct ap_bus *)priv)->poll_timeout));
+}
+
+STORE(poll_timeout_store)
+{
+	unsigned long v;
+	int rc = vas_kstrtoul(buf, 0, &v);
+
+	if (rc)
+		return rc;
+	if (v > 120000000000UL)
+		return -EINVAL;
+	atomic_store(&((struct ap_bus *)priv)->poll_timeout, v);
+	return (ssize_t)count;
+}
+
+SHOW(features_show)
+{
+	struct ap_bus *bus = priv;
+	bool apxa, valid;
+
+	kmutex_lock(&bus->scan_mutex);
+	apxa = bus->qci.apxa;
+	valid = bus->qci.valid;
+	kmutex_unlock(&bus->scan_mutex);
+	if (!valid)
+		return snprintf(buf, SYSFS_PAGE, "-\n");
+	return snprintf(buf, SYSFS_PAGE, "APSC %sQACT RC8A\n", apxa ? "APXA " : "");
+}
+
+SHOW(scans_show)
+{
+	return snprintf(buf, SYSFS_PAGE, "%llu\n",
+			(unsigned long long)atomic_load(&((struct ap_bus *)priv)->scans));
+}
+
+STORE(scans_store)
+{
+	ap_bus_scan(priv);
+	return (ssize_t)count;
+}
+
+SHOW(bindings_show)
+{
+	struct ap_bus *bus = priv;
+	unsigned bound, total;
+
+	ap_bus_bindings(bus, &bound, &total);
+	if (atomic_load(&bus->scans) > 0 && bound == total)
+		return snprintf(buf, SYSFS_PAGE, "%u/%u (complete)\n", bound, total);
+	return snprintf(buf, SYSFS_PAGE, "%u/%u\n", bound, total);
+}
+
+static const struct sysfs_attr bus_attrs[] = {
+	{ .name = "apmask", .mode = 0644, .show = apmask_show, .store = apmask_store, .arg = 1 },
+	{ .name = "aqmask", .mode = 0644, .show = apmask_show, .store = apmask_store, .arg = 0 },
+	{ .name = "ap_adapter_mask", .mode = 0444, .show = qci_mask_show, .arg = 0 },
+	{ .name = "ap_usage_domain_mask", .mode = 0444, .show = qci_mask_show, .arg = 1 },
+	{ .name = "ap_control_domain_mask", .mode = 0444, .show = qci_mask_show, .arg = 2 },
+	{ .name = "ap_domain", .mode = 0644, .show = ap_domain_show, .store = ap_domain_store },
+	{ .name = "ap_max_adapter_id", .mode = 0444, .show = max_id_show, .arg = 0 },
+	{ .name = "ap_max_domain_id", .mode = 0444, .show = max_id_show, .arg = 1 },
+	{ .name = "ap_interrupts", .mode = 0444, .show = const_show, .arg = 1 },
+	{ .name = "config_time", .mode = 0644, .show = config_time_show,
+	  .store = config_time_store },
+	{ .name = "poll_thread", .mode = 0644, .show = poll_thread_show,
+	  .store = poll_thread_store },
+	{ .name = "poll_timeout", .mode = 0644, .show = poll_timeout_show,
+	  .store = poll_timeout_store },
+	{ .name = "features", .mode = 0444, .show = features_show },
+	{ .name = "scans", .mode = 0644, .show = scans_show, .store = scans_store },
+	{ .name = "bindings", .mode = 0444, .show = bindings_show },
+};
+
+int ap_bus_sysfs_init(struct ap_bus *bus)
+{
+	struct sysfs *fs = bus->sim->fs;
+
+	bus->bus_dir = sysfs_mkdir_p(fs, "bus/ap");
+	bus->devices_dir = sysfs_mkdir_p(fs, "bus/ap/devices");
+	bus->drivers_dir = sysfs_mkdir_p(fs, "bus/ap/drivers");
+	bus->root_dev_dir = sysfs_mkdir_p(fs, "devices/ap");
+	if (!bus->bus_dir || !bus->devices_dir || !bus->drivers_dir || !bus->root_dev_dir)
+		return -ENOMEM;
+	return sysfs_add_files(fs, bus->bus_dir, bus_attrs, sizeof(bus_attrs) / sizeof(bus_attrs[0]),
+			       bus);
+}
+
+/* --- drivers --- */
+
+STORE(bind_store)
+{
+	struct ap_driver *drv = priv;
+	long rc = ap_bus_bind(drv->bus, drv, buf);
+
+	return rc ? rc : (ssize_t)count;
+}
+
+STORE(unbind_store)
+{
+	struct ap_driver *drv = priv;
+	long rc = ap_bus_unbind(drv->bus, drv, buf);
+
+	return rc ? rc : (ssize_t)count;
+}
+
+static const struct sysfs_attr driver_attrs[] = {
+	{ .name = "bind", .mode = 0200, .store = bind_store },
+	{ .name = "unbind", .mode = 0200, .store = unbind_store },
+};
+
+int ap_driver_sysfs_add(struct ap_bus *bus, struct ap_driver *drv);
+int ap_driver_sysfs_add(struct ap_bus *bus, struct ap_driver *drv)
+{
+	drv->bus = bus;
+	drv->dir = sysfs_mkdir(bus->sim->fs, bus->drivers_dir, drv->name);
+	if (!drv->dir)
+		return -ENOMEM;
+	return sysfs_add_files(bus->sim->fs, drv->dir, driver_attrs, 2, drv);
+}
+
+/* --- card and queue devices --- */
+
+static const char *mode_name(char kind)
+{
+	return kind == AP_KIND_CCA ? "cca" : kind == AP_KIND_EP11 ? "ep11" : "accel";
+}
+
+SHOW(card_show)
+{
+	struct ap_card *c = priv;
+
+	switch (attr->arg) {
+	case 0:
+		return snprintf(buf, SYSFS_PAGE, "CEX%d%c\n", c->type - AP_DEVICE_TYPE_CEX4 + 4,
+				c->kind);
+	case 1:
+	case 2:
+		return snprintf(buf, SYSFS_PAGE, "%d\n", c->type);
+	case 3:
+		return snprintf(buf, SYSFS_PAGE, "%d\n", 8);
+	case 4:
+		return snprintf(buf, SYSFS_PAGE, "0x%08X\n", c->functions);
+	case 5:
+		return snprintf(buf, SYSFS_PAGE, "%d\n", c->config);
+	case 6:
+		return snprintf(buf, SYSFS_PAGE, "%d\n", c->chkstop);
+	case 7:
+		return snprintf(buf, SYSFS_PAGE, "%llu\n",
+				(unsigned long long)atomic_load(&c->request_count));
+	case 8:
+	case 9:
+		return snprintf(buf, SYSFS_PAGE, "0\n");
+	case 10:
+		return snprintf(buf, SYSFS_PAGE, "%u\n", 12288u);
+	case 11:
+		return snprintf(buf, SYSFS_PAGE, "ap:t%02X\n", c->type);
+	default:
+		return -EIO;
+	}
+}
+
+STORE(card_config_store)
+{
+	struct ap_card *c = priv;
+	struct ap_bus *bus = c->bus;
+	int v, rc;
+
+	if (vas_sscanf_int(buf, 10, &v) || (v != 0 && v != 1))
+		return -EINVAL;
+	rc = ap_hw_card_set_config(bus->hw, c->id, v);
+	if (rc)
+		return rc;
+	ap_bus_scan(bus); /* the CHSC notification; c may be gone afterwards */
+	return (ssize_t)count;
+}
+
+STORE(request_count_store)
+{
+	struct ap_card *c = priv;
+
+	atomic_store(&c->request_count, 0);
+	return (ssize_t)count;
+}
+
+static ssize_t uevent_text(struct ap_device_common *d, bool is_card, int type, char kind,
+			   char *buf) NO_THREAD_SAFETY_ANALYSIS
+{
+	struct ap_driver *drv = d->driver; /* racy snapshot */
+	int n = snprintf(buf, SYSFS_PAGE, "DEVTYPE=%s\n", is_card ? "ap_card" : "ap_queue");
+
+	if (drv)
+		n += snprintf(buf + n, SYSFS_PAGE - n, "DRIVER=%s\n", drv->name);
+	if (is_card)
+		n += snprintf(buf + n, SYSFS_PAGE - n, "DEV_TYPE=%04X\n", type);
+	n += snprintf(buf + n, SYSFS_PAGE - n, "MODALIAS=ap:t%02X\nMODE=%s\n", type,
+		      mode_name(kind));
+	return n;
+}
+
+SHOW(card_uevent_show)
+{
+	struct ap_card *c = priv;
+
+	return uevent_text(&c->dev, true, c->type, c->kind, buf);
+}
+
+static const struct sysfs_attr card_attrs[] = {
+	{ .name = "type", .mode = 0444, .show = card_show, .arg = 0 },
+	{ .name = "hwtype", .mode = 0444, .show = card_show, .arg = 1 },
+	{ .name = "raw_hwtype", .mode = 0444, .show = card_show, .arg = 2 },
+	{ .name = "depth", .mode = 0444, .show = card_show, .arg = 3 },
+	{ .name = "ap_functions", .mode = 0444, .show = card_show, .arg = 4 },
+	{ .name = "config", .mode = 0644, .show = card_show, .store = card_config_store, .arg = 5 },
+	{ .name = "chkstop", .mode = 0444, .show = card_show, .arg = 6 },
+	{ .name = "request_count", .mode = 0644, .show = card_show,
+	  .store = request_count_store, .arg = 7 },
+	{ .name = "requestq_count", .mode = 0444, .show = card_show, .arg = 8 },
+	{ .name = "pendingq_count", .mode = 0444, .show = card_show, .arg = 9 },
+	{ .name = "max_msg_size", .mode = 0444, .show = card_show, .arg = 10 },
+	{ .name = "modalias", .mode = 0444, .show = card_show, .arg = 11 },
+	{ .name = "uevent", .mode = 0644, .show = card_uevent_show },
+};
+
+int ap_card_sysfs_add(struct ap_bus *bus, struct ap_card *c)
+{
+	struct sysfs *fs = bus->sim->fs;
+	char name[16];
+
+	snprintf(name, sizeof(name), "card%02x", c->id);
+	c->dev.dir = sysfs_mkdir(fs, bus->root_dev_dir, name);
+	if (!c->dev.dir)
+		return -ENOMEM;
+	sysfs_add_files(fs, c->dev.dir, card_attrs, sizeof(card_attrs) / sizeof(card_attrs[0]), c);
+	sysfs_add_link(fs, c->dev.dir, "subsystem", bus->bus_dir);
+	return sysfs_add_link(fs, bus->devices_dir, name, c->dev.dir);
+}
+
+SHOW(queue_show)
+{
+	struct ap_queue *q = priv;
+
+	switch (attr->arg) {
+	case 0:
+		return snprintf(buf, SYSFS_PAGE, "%d\n", q->config);
+	case 1:
+		return snprintf(buf, SYSFS_PAGE, "%d\n", q->chkstop);
+	case 2:
+		return snprintf(buf, SYSFS_PAGE, "%llu\n",
+				(unsigned long long)atomic_load(&q->request_count));
+	case 3:
+	case 4:
+		return snprintf(buf, SYSFS_PAGE, "0\n");
+	case 5:
+		return snprintf(buf, SYSFS_PAGE, "No Reset Timer set.\n");
+	case 6: {
+		uint32_t sw = ap_hw_tapq(q->card->bus->hw, q->qid);
+
+		return snprintf(buf, SYSFS_PAGE, "%s\n",
+				(sw & APQSW_IRQ) ? "Interrupts enabled." : "Interrupts disabled.");
+	}
+	case 7:
+		return snprintf(buf, SYSFS_PAGE, "0x%08X\n", q->card->functions);
+	default:
+		return -EIO;
+	}
+}
+
+STORE(queue_request_count_store)
+{
+	struct ap_queue *q = priv;
+
+	atomic_store(&q->request_count, 0);
+	return (ssize_t)count;
+}
+
+SHOW(queue_uevent_show)
+{
+	struct ap_queue *q = priv;
+
+	return uevent_text(&q->dev, false, q->card->type, q->card->kind, buf);
+}
+
+static const struct sysfs_attr queue_attrs[] = {
+	{ .name = "config", .mode = 0444, .show = queue_show, .arg = 0 },
+	{ .name = "chkstop", .mode = 0444, .show = queue_show, .arg = 1 },
+	{ .name = "request_count", .mode = 0644, .show = queue_show,
+	  .store = queue_request_count_store, .arg = 2 },
+	{ .name = "requestq_count", .mode = 0444, .show = queue_show, .arg = 3 },
+	{ .name = "pendingq_count", .mode = 0444, .show = queue_show, .arg = 4 },
+	{ .name = "reset", .mode = 0444, .show = queue_show, .arg = 5 },
+	{ .name = "interrupt", .mode = 0444, .show = queue_show, .arg = 6 },
+	{ .name = "ap_functions", .mode = 0444, .show = queue_show, .arg = 7 },
+	{ .name = "uevent", .mode = 0644, .show = queue_uevent_show },
+};
+
+int ap_queue_sysfs_add(struct ap_bus *bus, struct ap_queue *q)
+{
+	struct sysfs *fs = bus->sim->fs;
+	char name[16];
+
+	snprintf(name, sizeof(name), "%02x.%04x", AP_QID_CARD(q->qid), AP_QID_QUEUE(q->qid));
+	q->dev.dir = sysfs_mkdir(fs, q->card->dev.dir, name);
+	if (!q->dev.dir)
+		return -ENOMEM;
+	sysfs_add_files(fs, q->dev.dir, queue_attrs, sizeof(queue_attrs) / sizeof(queue_attrs[0]),
+			q);
+	sysfs_add_link(fs, q->dev.dir, "subsystem", bus->bus_dir);
+	return sysfs_add_link(fs, bus->devices_dir, name, q->dev.dir);
+}
+
+/* --- binding state: driver links and the zcrypt `online` attribute --- */
+
+/*
+ * No device_lock here: the attribute is removed under device_lock, and the
+ * removal waits for running shows.
+ */
+SHOW(online_show) NO_THREAD_SAFETY_ANALYSIS
+{
+	struct ap_device_common *d = priv;
+
+	return snprintf(buf, SYSFS_PAGE, "%d\n", d->driver != NULL);
+}
+
+STORE(online_store)
+{
+	int v;
+
+	if (vas_sscanf_int(buf, 10, &v) || (v != 0 && v != 1))
+		return -EINVAL;
+	return (ssize_t)count;
+}
+
+static const struct sysfs_attr online_attr = {
+	.name = "online", .mode = 0644, .show = online_show, .store = online_store
+};
+
+void ap_device_sysfs_bound(struct ap_bus *bus, struct ap_device_common *d, bool is_card,
+			   const char *name) NO_THREAD_SAFETY_ANALYSIS
+{
+	struct sysfs *fs = bus->sim->fs;
+
+	sysfs_add_link(fs, d->dir, "driver", d->driver->dir);
+	sysfs_add_link(fs, d->driver->dir, name, d->dir);
+	if (d->driver->flags & AP_DRIVER_FLAG_DEFAULT)
+		sysfs_add_file(fs, d->dir, &online_attr, d);
+	(void)is_card;
+}
+
+void ap_device_sysfs_unbound(struct ap_bus *bus, struct ap_device_common *d, bool is_card,
+			     const char *name) NO_THREAD_SAFETY_ANALYSIS
+{
+	struct sysfs *fs = bus->sim->fs;
+
+	sysfs_remove_name(fs, d->dir, "online");
+	sysfs_remove_name(fs, d->dir, "driver");
+	if (d->driver->dir)
+		sysfs_remove_name(fs, d->driver->dir, name);
+	(void)is_card;
+}

@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * control.c - the sim/ directory: the world around the driver as files
+ * (interface.md section 4): host AP configuration (HMC), KVM guests
+ * (QEMU + guest), the guest's AQIC, dmesg, lockdep, variant, faults.
+ *
+ * Writes are synchronous: a host configuration write returns after the bus
+ * scan and every probe/remove/hot plug it caused. Guests live in
+ * sim->guests under guests_reg_lock, which is never held while calling
+ * into the driver.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/parse.h"
+#include "sim/world.h"
+
+#define SHOW(fn) static ssize_t fn(void *priv, const struct sysfs_attr *attr, char *buf)
+#define STORE(fn)                                                                  \
+	static ssize_t fn(void *priv, const struct sysfs_attr *attr, const char *buf, \
+			  size_t count)
+
+static ssize_t copy_out(char *buf, char *text)
+{
+	size_t n;
+
+	if (!text)
+		return -ENOMEM;
+	n = strlen(text);
+	if (n > SYSFS_PAGE)
+		n = SYSFS_PAGE; /* the newest lines matter less than a valid page */
+	memcpy(buf, text, n);
+	free(text);
+	return (ssize_t)n;
+}
+
+/* --- sim/host/ --- */
+
+SHOW(host_show)
+{
+	struct sim *s = priv;
+	struct ap_config_info qci;
+	char hex[BM_HEXLEN];
+
+	ap_hw_qci(&s->hw, &qci);
+	return snprintf(buf, SYSFS_PAGE, "%s\n",
+			bm_format(attr->arg == 0 ? &qci.apm : attr->arg == 1 ? &qci.aqm : &qci.adm,
+				  hex));
+}
+
+STORE(host_store)
+{
+	struct sim *s = priv;
+	struct ap_config_info qci;
+	bm256 nm;
+	int rc;
+
+	kmutex_lock(&s->bus.scan_mutex); /* one configuration change at a time */
+	ap_hw_qci(&s->hw, &qci);
+	rc = ap_parse_mask(buf, attr->arg == 0 ? &qci.apm : attr->arg == 1 ? &qci.aqm : &qci.adm,
+			   &nm);
+	if (!rc)
+		ap_hw_set_masks(&s->hw, attr->arg == 0 ? &nm : NULL, attr->arg == 1 ? &nm : NULL,
+				attr->arg == 2 ? &nm : NULL);
+	kmutex_unlock(&s->bus.scan_mutex);
+	if (rc)
+		return rc;
+	ap_bus_scan(&s->bus);
+	return (ssize_t)count;
+}
+
+/* --- sim/faults/ --- */
+
+SHOW(fault_show)
+{
+	struct sim *s = priv;
+	struct ap_hw_faults f;
+
+	ap_hw_get_faults(&s->hw, &f);
+	switch (attr->arg) {
+	case 0:
+		return snprintf(buf, SYSFS_PAGE, "0x%02x %d\n", f.zapq_rc, f.zapq_count);
+	case 1:
+		return snprintf(buf, SYSFS_PAGE, "0x%02x %d\n", f.tapq_rc, f.tapq_count);
+	case 2:
+		return snprintf(buf, SYSFS_PAGE, "0x%02x %d\n", f.aqic_rc, f.aqic_count);
+	default:
+		return snprintf(buf, SYSFS_PAGE, "%d\n", f.reset_polls);
+	}
+}
+
+/* "RC [COUNT]": force response code RC for the next COUNT instructions. */
+STORE(fault_store)
+{
+	struct sim *s = priv;
+	struct ap_hw_faults f;
+	unsigned rc = 0;
+	int cnt = -1, n = 0;
+	char tail;
+
+	n = sscanf(buf, "%i %i%c", (int *)&rc, &cnt, &tail);
+	if (n < 1 || (n == 3 && tail != '\n') || rc > 0xff || cnt < -1)
+		return -EINVAL;
+	ap_hw_get_faults(&s->hw, &f);
+	switch (attr->arg) {
+	case 0:
+		f.zapq_rc = (uint8_t)rc, f.zapq_count = rc ? cnt : 0;
+		break;
+	case 1:
+		f.tapq_rc = (uint8_t)rc, f.tapq_count = rc ? cnt : 0;
+		break;
+	case 2:
+		f.aqic_rc = (uint8_t)rc, f.aqic_count = rc ? cnt : 0;
+		break;
+	default:
+		if (n != 1 && !(n == 2 && cnt == -1))
+			return -EINVAL;
+		f.reset_polls = (int)rc;
+		break;
+	}
+	ap_hw_set_faults(&s->hw, &f);
+	return (ssize_t)count;
+}
+
+/* --- dmesg, lockdep, variant --- */
+
+SHOW(dmesg_show)
+{
+	struct sim *s = priv;
+	char *log = klog_dump(&s->log), *rep = ld_report_text(s->ld), *all = NULL;
+
+	if (log && rep && asprintf(&all, "%s%s", log, rep) < 0)
+		all = NULL;
+	free(log);
+	free(rep);
+	if (all && strlen(all) > SYSFS_PAGE) { /* keep the tail, as dmesg does */
+		char *t = strdup(all + strlen(all) - SYSFS_PAGE);
+
+		free(all);
+		all = t;
+	}
+	return copy_out(buf, all);
+}
+
+SHOW(lockdep_show)
+{
+	struct sim *s = priv;
+
+	return copy_out(buf, attr->arg ? ld_graph_dot(s->ld) : ld_report_text(s->ld));
+}
+
+SHOW(variant_show)
+{
+	struct sim *s = priv;
+
+	return snprintf(buf, SYSFS_PAGE, "%s\n", sim_variant_name(s->variant));
+}
+
+int sim_guests_init(struct sim *s);
+
+static const struct sysfs_attr sim_attrs[] = {
+	{ .name = "dmesg", .mode = 0444, .show = dmesg_show },
+	{ .name = "lockdep", .mode = 0444, .show = lockdep_show, .arg = 0 },
+	{ .name = "lockdep_graph", .mode = 0444, .show = lockdep_show, .arg = 1 },
+	{ .name = "variant", .mode = 0444, .show = variant_show },
+};
+
+static const struct sysfs_attr host_attrs[] = {
+	{ .name = "adapters", .mode = 0644, .show = host_show, .store = host_store, .arg = 0 },
+	{ .name = "usage_domains", .mode = 0644, .show = host_show, .store = host_store, .arg = 1 },
+	{ .name = "control_domains", .mode = 0644, .show = host_show, .store = host_store,
+	  .arg = 2 },
+};
+
+static const struct sysfs_attr fault_attrs[] = {
+	{ .name = "zapq_rc", .mode = 0644, .show = fault_show, .store = fault_store, .arg = 0 },
+	{ .name = "tapq_rc", .mode = 0644, .show = fault_show, .store = fault_store, .arg = 1 },
+	{ .name = "aqic_rc", .mode = 0644, .show = fault_show, .store = fault_store, .arg = 2 },
+	{ .name = "reset_polls", .mode = 0644, .show = fault_show, .store = fault_store, .arg = 3 },
+};
+
+int sim_control_init(struct sim *s)
+{
+	struct sysfs *fs = s->fs;
+	int rc;
+
+	s->sim_dir = sysfs_mkdir_p(fs, "sim");
+	if (!s->sim_dir)
+		return -ENOMEM;
+	rc = sysfs_add_files(fs, s->sim_dir, sim_attrs, 4, s);
+	rc = rc ?: sysfs_add_files(fs, sysfs_mkdir_p(fs, "sim/host"), host_attrs, 3, s);
+	rc = rc ?: sysfs_add_files(fs, sysfs_mkdir_p(fs, "sim/faults"), fault_attrs, 4, s);
+	return rc ?: sim_guests_init(s);
+}

@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * guests.c - sim/guests/: start and stop KVM guests, and what each guest
+ * sees (its APCB) and does (PQAP AQIC through the KVM intercept).
+ *
+ * Starting a guest creates a struct kvm with the requested CRYCB format and
+ * opens the mdev for it (VFIO open_device -> vfio_ap set_kvm). Stopping
+ * closes the device and destroys the guest, counting NIB pages still pinned
+ * and ISCs still registered as leaks.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/parse.h"
+#include "sim/world.h"
+
+#define SHOW(fn) static ssize_t fn(void *priv, const struct sysfs_attr *attr, char *buf)
+#define STORE(fn)                                                                  \
+	static ssize_t fn(void *priv, const struct sysfs_attr *attr, const char *buf, \
+			  size_t count)
+
+static struct sim_guest *guest_find(struct sim *s, const char *uuid) REQUIRES(s->guests_reg_lock)
+{
+	struct sim_guest *g;
+
+	list_for_each_entry(g, &s->guests, node)
+		if (!strcmp(g->uuid, uuid))
+			return g;
+	return NULL;
+}
+
+SHOW(apcb_show)
+{
+	struct sim_guest *g = priv;
+	struct kvm_apcb a;
+	char x[BM_HEXLEN], y[BM_HEXLEN], z[BM_HEXLEN];
+
+	kvm_get_apcb(g->kvm, &a);
+	if (attr->arg) {
+		struct ap_matrix mx = { 255, 255, 255, a.apm, a.aqm, a.adm };
+
+		return vfio_ap_format_matrix(&mx, buf, SYSFS_PAGE);
+	}
+	return snprintf(buf, SYSFS_PAGE, "%s,%s,%s\n", bm_format(&a.apm, x), bm_format(&a.aqm, y),
+			bm_format(&a.adm, z));
+}
+
+SHOW(aqic_show)
+{
+	struct sim_guest *g = priv;
+	struct kvm_pqap_regs r;
+	unsigned rc;
+
+	kmutex_lock(&g->kvm->res_lock);
+	r = g->last;
+	kmutex_unlock(&g->kvm->res_lock);
+	if (!g->have_last)
+		return snprintf(buf, SYSFS_PAGE, "none\n");
+	rc = (r.gr1 >> 32) ? (unsigned)(r.gr1 >> 48) & 0xff : (unsigned)(r.gr1 >> 16) & 0xff;
+	return snprintf(buf, SYSFS_PAGE, "cc=%d rc=%02x\n", r.cc, rc);
+}
+
+/* "XX.YYYY enable ISC NIB" or "XX.YYYY disable". */
+STORE(aqic_store)
+{
+	struct sim_guest *g = priv;
+	struct kvm_pqap_regs r = { 0 };
+	unsigned apid, apqi, isc = 0;
+	unsigned long long nib = 0;
+	char op[16], tail[2];
+	int n = sscanf(buf, "%2x.%4x %15s %u %lli %1s", &apid, &apqi, op, &isc, &nib, tail);
+	int rc;
+
+	if (n < 3 || buf[2] != '.' || apid > 0xff || apqi > 0xff)
+		return -EINVAL;
+	if (!strcmp(op, "enable")) {
+		if (n != 5 || isc > 7)
+			return -EINVAL;
+		r.gr1 = (1ULL << 47) | isc;
+		r.gr2 = nib;
+	} else if (strcmp(op, "disable") || n != 3) {
+		return -EINVAL;
+	}
+	r.gr0 = 0x03000000ULL | AP_MKQID(apid, apqi);
+	rc = kvm_handle_pqap(g->kvm, &r);
+	if (rc)
+		return rc;
+	kmutex_lock(&g->kvm->res_lock);
+	g->last = r;
+	g->have_last = true;
+	kmutex_unlock(&g->kvm->res_lock);
+	return (ssize_t)count;
+}
+
+static const struct sysfs_attr guest_attrs[] = {
+	{ .name = "apcb", .mode = 0444, .show = apcb_show, .arg = 0 },
+	{ .name = "matrix", .mode = 0444, .show = apcb_show, .arg = 1 },
+	{ .name = "aqic", .mode = 0644, .show = aqic_show, .store = aqic_store },
+};
+
+static int parse_start(const char *buf, char uuid[37], enum crycb_format *fmt)
+{
+	const char *sp = strchr(buf, ' ');
+	size_t ulen = sp ? (size_t)(sp - buf) : strcspn(buf, "\n");
+
+	if (mdev_parse_uuid(buf, ulen, uuid))
+		return -EINVAL;
+	*fmt = CRYCB_FORMAT2;
+	if (!sp)
+		return 0;
+	if (!strcmp(sp, " format=2") || !strcmp(sp, " format=2\n"))
+		*fmt = CRYCB_FORMAT2;
+	else if (!strcmp(sp, " format=1") || !strcmp(sp, " format=1\n"))
+		*fmt = CRYCB_FORMAT1;
+	else if (!strcmp(sp, " format=0") || !strcmp(sp, " format=0\n"))
+		*fmt = CRYCB_FORMAT0;
+	else if (!strcmp(sp, " format=none") || !strcmp(sp, " format=none\n"))
+		*fmt = CRYCB_NONE;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+STORE(start_store)
+{
+	struct sim *s = priv;
+	struct ap_matrix_mdev *m;
+	struct sim_guest *g;
+	enum crycb_format fmt;
+	char uuid[37];
+	int rc = parse_start(buf, uuid, &fmt);
+
+	if (rc)
+		return rc;
+	m = vfio_ap_mdev_find(&s->matrix_dev, uuid);
+	if (!m)
+		return -ENOENT;
+	g = calloc(1, sizeof(*g));
+	if (!g)
+		return -ENOMEM;
+	memcpy(g->uuid, uuid, sizeof(uuid));
+	kmutex_lock(&s->guests_reg_lock);
+	if (guest_find(s, uuid)) {
+		kmutex_unlock(&s->guests_reg_lock);
+		free(g);
+		return -EBUSY;
+	}
+	g->kvm = kvm_create(s, s->ld, s->next_kvm_id++, fmt);
+	list_add_tail(&g->node, &s->guests); /* claims the uuid */
+	kmutex_unlock(&s->guests_reg_lock);
+	rc = g->kvm ? vfio_ap_mdev_open(m, g->kvm) : -ENOMEM;
+	if (!rc) {
+		g->mdev = m;
+		g->dir = sysfs_mkdir(s->fs, s->guests_dir, uuid);
+		if (g->dir)
+			sysfs_add_files(s->fs, g->dir, guest_attrs, 3, g);
+		return (ssize_t)count;
+	}
+	kmutex_lock(&s->guests_reg_lock);
+	list_del_init(&g->node);
+	kmutex_unlock(&s->guests_reg_lock);
+	if (g->kvm)
+		kvm_destroy(g->kvm);
+	free(g);
+	return rc;
+}
+
+static void guest_stop(struct sim *s, struct sim_guest *g)
+{
+	unsigned leaks;
+
+	sysfs_remove(s->fs, g->dir);
+	vfio_ap_mdev_close(g->mdev);
+	leaks = kvm_destroy(g->kvm);
+	kmutex_lock(&s->guests_reg_lock);
+	s->kvm_leaks += leaks;
+	kmutex_unlock(&s->guests_reg_lock);
+	free(g);
+}
+
+STORE(stop_store)
+{
+	struct sim *s = priv;
+	struct sim_guest *g;
+	char uuid[37];
+	size_t ulen = strcspn(buf, "\n");
+
+	if (mdev_parse_uuid(buf, ulen, uuid))
+		return -EINVAL;
+	kmutex_lock(&s->guests_reg_lock);
+	g = guest_find(s, uuid);
+	if (g && g->mdev)
+		list_del_init(&g->node);
+	else
+		g = NULL;
+	kmutex_unlock(&s->guests_reg_lock);
+	if (!g)
+		return -ENOENT;
+	guest_stop(s, g);
+	return (ssize_t)count;
+}
+
+static const struct sysfs_attr guests_attrs[] = {
+	{ .name = "start", .mode = 0200, .store = start_store },
+	{ .name = "stop", .mode = 0200, .store = stop_store },
+};
+
+int sim_guests_init(struct sim *s);
+int sim_guests_init(struct sim *s)
+{
+	s->guests_dir = sysfs_mkdir_p(s->fs, "sim/guests");
+	if (!s->guests_dir)
+		return -ENOMEM;
+	return sysfs_add_files(s->fs, s->guests_dir, guests_attrs, 2, s);
+}
+
+void sim_guests_shutdown(struct sim *s)
+{
+	for (;;) {
+		struct sim_guest *g = NULL;
+
+		kmutex_lock(&s->guests_reg_lock);
+		if (!list_empty(&s->guests)) {
+			g = list_entry(s->guests.next, struct sim_guest, node);
+			list_del_init(&g->node);
+		}
+		kmutex_unlock(&s->guests_reg_lock);
+		if (!g)
+			return;
+		if (g->mdev)
+			guest_stop(s, g);
+		else
+			free(g);
+	}
+}

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sim.c - boot and shut down one simulated host; its consistency check.
+ *
+ * Boot order mirrors a Linux LPAR: validator and log, the sysfs tree, the
+ * AP hardware, the AP bus (first scan creates the devices), the zcrypt
+ * default drivers (cex4card, cex4queue), then the vfio_ap module (its queue
+ * driver binds every queue not reserved by apmask/aqmask), then the sim/
+ * control files. Shutdown reverses it and counts what was left behind.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/parse.h"
+#include "sim/world.h"
+
+void vfio_ap_remove_all_mdevs(struct ap_matrix_dev *md);
+
+static const struct vfio_ap_lock_ops *const variant_ops[] = {
+	[SIM_MERGED] = &vfio_ap_lock_merged,
+	[SIM_V18] = &vfio_ap_lock_v18,
+	[SIM_V18_BLOCKING] = &vfio_ap_lock_v18_blocking,
+};
+
+int sim_variant_parse(const char *name, enum sim_variant *v)
+{
+	for (unsigned i = 0; i < sizeof(variant_ops) / sizeof(variant_ops[0]); i++) {
+		if (!strcmp(name, variant_ops[i]->name)) {
+			*v = (enum sim_variant)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+const char *sim_variant_name(enum sim_variant v) { return variant_ops[v]->name; }
+struct sysfs *sim_sysfs(struct sim *s) { return s->fs; }
+struct ld_ctx *sim_lockdep(struct sim *s) { return s->ld; }
+struct klog *sim_klog(struct sim *s) { return &s->log; }
+enum sim_variant sim_variant(const struct sim *s) { return s->variant; }
+
+static int zcrypt_probe(void *ctx, struct ap_queue *q)
+{
+	(void)ctx;
+	q->online = true;
+	return 0;
+}
+
+void zcrypt_drivers_init(struct sim *s)
+{
+	s->cex4card = (struct ap_driver){ .name = "cex4card", .flags = AP_DRIVER_FLAG_DEFAULT,
+					  .for_cards = true, .ctx = s };
+	s->cex4queue = (struct ap_driver){ .name = "cex4queue", .flags = AP_DRIVER_FLAG_DEFAULT,
+					   .probe = zcrypt_probe, .ctx = s };
+	ap_driver_register(&s->bus, &s->cex4card);
+	ap_driver_register(&s->bus, &s->cex4queue);
+}
+
+struct sim *sim_new(const struct sim_config *cfg, enum sim_variant v, char *err, size_t errlen)
+{
+	struct sim *s = calloc(1, sizeof(*s));
+	const struct vfio_ap_lock_ops *lops = variant_ops[v];
+
+	if (!s || !(s->ld = ld_ctx_new())) {
+		snprintf(err, errlen, "out of memory");
+		free(s);
+		return NULL;
+	}
+	s->variant = v;
+	ld_declare_order(s->ld, lops->order, lops->norder);
+	klog_init(&s->log, s->ld);
+	s->fs = sysfs_new(s->ld);
+	kmutex_init(&s->guests_reg_lock, s->ld, "&sim->guests_reg_lock");
+	kmutex_lock(&s->guests_reg_lock);
+	INIT_LIST_HEAD(&s->guests);
+	kmutex_unlock(&s->guests_reg_lock);
+	if (!s->fs || ap_hw_init(&s->hw, s->ld, cfg) ||
+	    ap_bus_init(&s->bus, s, &s->hw, &cfg->apmask, &cfg->aqmask)) {
+		snprintf(err, errlen, "cannot build the simulated host");
+		return NULL; /* a half-built world is not worth unwinding */
+	}
+	zcrypt_drivers_init(s);
+	if (vfio_ap_init(&s->matrix_dev, s, &s->bus, lops) || sim_control_init(s)) {
+		snprintf(err, errlen, "cannot load the vfio_ap driver");
+		return NULL;
+	}
+	return s;
+}
+
+struct report {
+	char *buf;
+	size_t len, used;
+	int problems;
+};
+
+static void problem(struct report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void problem(struct report *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	r->problems++;
+	if (!r->buf || r->used + 1 >= r->len)
+		return;
+	va_start(ap, fmt);
+	r->used += (size_t)vsnprintf(r->buf + r->used, r->len - r->used, fmt, ap);
+	va_end(ap);
+	if (r->used < r->len - 1)
+		r->buf[r->used++] = '\n', r->buf[r->used] = 0;
+	else
+		r->used = r->len - 1;
+}
+
+int sim_free(struct sim *s, char *out, size_t len)
+{
+	struct report r = { out, len, 0, 0 };
+	int held = ld_held_count(s->ld);
+
+	if (out && len)
+		out[0] = 0;
+	if (held)
+		problem(&r, "leak: %d lock(s) still held by the shutting-down thread", held);
+	sim_guests_shutdown(s);
+	vfio_ap_remove_all_mdevs(&s->matrix_dev);
+	vfio_ap_exit(&s->matrix_dev);
+	ap_driver_unregister(&s->bus, &s->cex4queue);
+	ap_driver_unregister(&s->bus, &s->cex4card);
+	ap_bus_shutdown(&s->bus);
+	if (atomic_load(&s->matrix_dev.nr_mdevs))
+		problem(&r, "leak: %d mdev object(s)", atomic_load(&s->matrix_dev.nr_mdevs));
+	if (atomic_load(&s->matrix_dev.nr_queues))
+		problem(&r, "leak: %d vfio_ap_queue object(s)", atomic_load(&s->matrix_dev.nr_queues));
+	if (atomic_load(&s->bus.nr_cards) || atomic_load(&s->bus.nr_queues))
+		problem(&r, "leak: %d card and %d queue device(s)", atomic_load(&s->bus.nr_cards),
+			atomic_load(&s->bus.nr_queues));
+	kmutex_lock(&s->guests_reg_lock);
+	if (s->kvm_leaks)
+		problem(&r, "leak: %u pinned NIB page(s) / ISC registration(s) at guest teardown",
+			s->kvm_leaks);
+	kmutex_unlock(&s->guests_reg_lock);
+	if (ld_held_count(s->ld))
+		problem(&r, "leak: locks held after shutdown");
+	kmutex_destroy(&s->guests_reg_lock);
+	ap_bus_destroy(&s->bus);
+	ap_hw_destroy(&s->hw);
+	sysfs_free(s->fs);
+	klog_destroy(&s->log);
+	ld_ctx_free(s->ld);
+	free(s);
+	return r.problems;
+}

@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * drv.c - the vfio_ap AP-bus driver: queue probe ("bind"), queue remove
+ * ("unbind"), the in_use veto for apmask/aqmask, module init and exit
+ * (vfio_ap_drv.c and the queue half of vfio_ap_ops.c).
+ *
+ * Queue probe and remove run with the queue's device_lock held by the bus.
+ * Probe takes the update locks of the mdev that has the APQN assigned, links
+ * the queue and (unless a configuration change is being processed) filters;
+ * remove unplugs the queue's whole adapter from the guest and resets.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "base/klog.h"
+#include "sim/world.h"
+#include "vfio_ap/vfio_ap_private.h"
+
+int vfio_ap_mdev_probe_queue(void *ctx, struct ap_queue *apq) NO_THREAD_SAFETY_ANALYSIS
+{
+	struct ap_matrix_dev *md = ctx;
+	struct ap_matrix_mdev *m;
+	struct vfio_ap_queue *q;
+	bm256 filtered;
+	int rc;
+
+	m = get_update_locks_by_apqn(md, apq->qid);
+	rc = vfio_ap_queue_status_add(md, apq);
+	if (rc)
+		goto out;
+	q = calloc(1, sizeof(*q));
+	if (!q) {
+		vfio_ap_queue_status_remove(md, apq);
+		rc = -ENOMEM;
+		goto out;
+	}
+	q->apqn = apq->qid;
+	q->apq = apq;
+	q->saved_isc = VFIO_AP_ISC_INVALID;
+	INIT_LIST_HEAD(&q->mdev_qnode);
+	INIT_LIST_HEAD(&q->reset_qnode);
+	atomic_fetch_add(&md->nr_queues, 1);
+	if (m) {
+		vfio_ap_mdev_link_queue(m, q);
+		if (bm_empty(&m->apm_add) && bm_empty(&m->aqm_add) &&
+		    vfio_ap_mdev_filter_matrix(m, &filtered)) {
+			vfio_ap_mdev_update_guest_apcb(m);
+			vfio_ap_mdev_reset_apids(m, &filtered);
+		}
+	}
+	apq->dev.drvdata = q;
+out:
+	release_update_locks(md, m ? m->kvm : NULL);
+	return rc;
+}
+
+void vfio_ap_mdev_remove_queue(void *ctx, struct ap_queue *apq) NO_THREAD_SAFETY_ANALYSIS
+{
+	struct ap_matrix_dev *md = ctx;
+	struct vfio_ap_queue *q = apq->dev.drvdata;
+	struct ap_matrix_mdev *m;
+	struct kvm *kvm;
+	unsigned apid = AP_QID_CARD(apq->qid), apqi = AP_QID_QUEUE(apq->qid);
+
+	vfio_ap_queue_status_remove(md, apq);
+	if (!q)
+		return;
+	get_update_locks_for_queue(md, q);
+	m = q->matrix_mdev;
+	kvm = m ? m->kvm : NULL;
+	if (m && bm_test(&m->shadow_apcb.apm, apid) && bm_test(&m->shadow_apcb.aqm, apqi)) {
+		bm256 one;
+
+		bm_clear(&m->shadow_apcb.apm, apid);
+		vfio_ap_mdev_update_guest_apcb(m);
+		bm_zero(&one);
+		bm_set(&one, apid);
+		vfio_ap_mdev_reset_apids(m, &one);
+	} else if (bm_test(&md->info.apm, apid) && bm_test(&md->info.aqm, apqi)) {
+		vfio_ap_mdev_reset_queue(md, q);
+		vfio_ap_flush_reset(md, q);
+	}
+	if (m)
+		vfio_ap_unlink_queue(m, q);
+	vfio_ap_free_aqic_resources(q);
+	apq->dev.drvdata = NULL;
+	free(q);
+	atomic_fetch_sub(&md->nr_queues, 1);
+	release_update_locks(md, kvm);
+}
+
+/* in_use: does any mdev have an APQN of apm × aqm assigned? */
+int vfio_ap_mdev_resource_in_use(void *ctx, const bm256 *apm, const bm256 *aqm)
+	NO_THREAD_SAFETY_ANALYSIS
+{
+	struct ap_matrix_dev *md = ctx;
+	struct ap_matrix_mdev *m;
+	int rc = md->lops->in_use_lock(md);
+
+	if (rc)
+		return rc;
+	list_for_each_entry(m, &md->mdev_list, node) {
+		bm256 a, q;
+		unsigned apid, apqi;
+
+		bm_and(&a, apm, &m->matrix.apm);
+		bm_and(&q, aqm, &m->matrix.aqm);
+		if (bm_empty(&a) || bm_empty(&q))
+			continue;
+		bm_for_each(apid, &a)
+			bm_for_each(apqi, &q)
+				klog_printf(vfio_ap_klog(md),
+					    "vfio_ap_mdev %s: Can not reserve queue %02x.%04x for host driver: in use by mdev",
+					    m->uuid, apid, apqi);
+		rc = -EADDRINUSE;
+		break;
+	}
+	kmutex_unlock(&md->mdevs_lock);
+	kmutex_unlock(&md->guests_lock);
+	return rc;
+}
+
+int vfio_ap_init(struct ap_matrix_dev *md, struct sim *sim, struct ap_bus *bus,
+		 const struct vfio_ap_lock_ops *lops)
+{
+	int rc;
+
+	md->sim = sim;
+	md->bus = bus;
+	md->lops = lops;
+	kmutex_init(&md->guests_lock, sim->ld, "&matrix_dev->guests_lock");
+	kmutex_init(&md->mdevs_lock, sim->ld, "&matrix_dev->mdevs_lock");
+	kmutex_init(&md->mdev_core_lock, sim->ld, "mdev_list_lock");
+	kmutex_init(&md->dev_set_lock, sim->ld, "&dev_set->lock");
+	kmutex_lock(&md->guests_lock);
+	ap_hw_qci(bus->hw, &md->info);
+	INIT_LIST_HEAD(&md->mdev_list);
+	INIT_LIST_HEAD(&md->core_list);
+	kmutex_unlock(&md->guests_lock);
+	atomic_init(&md->available_instances, MAX_ZDEV_ENTRIES_EXT);
+	atomic_init(&md->next_iommu_group, 0);
+	rc = vfio_ap_matrix_sysfs_init(md);
+	if (rc)
+		return rc;
+	md->vfio_ap_drv = (struct ap_driver){
+		.name = "vfio_ap",
+		.probe = vfio_ap_mdev_probe_queue,
+		.remove = vfio_ap_mdev_remove_queue,
+		.in_use = vfio_ap_mdev_resource_in_use,
+		.on_config_changed = vfio_ap_on_cfg_changed,
+		.on_scan_complete = vfio_ap_on_scan_complete,
+		.ctx = md,
+	};
+	return ap_driver_register(bus, &md->vfio_ap_drv);
+}
+
+void vfio_ap_exit(struct ap_matrix_dev *md)
+{
+	ap_driver_unregister(md->bus, &md->vfio_ap_drv);
+	kmutex_destroy(&md->dev_set_lock);
+	kmutex_destroy(&md->mdev_core_lock);
+	kmutex_destroy(&md->mdevs_lock);
+	kmutex_destroy(&md->guests_lock);
+}

@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mdev.c - mediated-device life cycle: create (mdev core + vfio_ap probe),
+ * remove (blocks while a guest holds the device, with the `request`
+ * callback), open/close (attach/detach a KVM guest), VFIO reset and
+ * dma_unmap.
+ *
+ * The mdev core keeps its own list of uuids under mdev_list_lock and the
+ * instance budget; the VFIO core's dev-set lock serialises open and close.
+ * vfio_ap's part takes the update locks as kernel-spec 3.2-3.10 describe.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/klog.h"
+#include "base/parse.h"
+#include "sim/world.h"
+#include "vfio_ap/vfio_ap_private.h"
+
+static struct ap_matrix_mdev *core_find(struct ap_matrix_dev *md, const char *uuid)
+	REQUIRES(md->mdev_core_lock)
+{
+	struct ap_matrix_mdev *m;
+
+	list_for_each_entry(m, &md->core_list, core_node)
+		if (!strcmp(m->uuid, uuid))
+			return m;
+	return NULL;
+}
+
+struct ap_matrix_mdev *vfio_ap_mdev_find(struct ap_matrix_dev *md, const char *uuid)
+{
+	struct ap_matrix_mdev *m;
+
+	kmutex_lock(&md->mdev_core_lock);
+	m = core_find(md, uuid);
+	if (m && m->removing)
+		m = NULL;
+	kmutex_unlock(&md->mdev_core_lock);
+	return m;
+}
+
+/* vfio_ap_mdev_probe: allocate and publish on mdev_list. */
+static struct ap_matrix_mdev *mdev_probe(struct ap_matrix_dev *md, const char *uuid)
+{
+	struct ap_matrix_mdev *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		return NULL;
+	m->md = md;
+	memcpy(m->uuid, uuid, sizeof(m->uuid));
+	m->iommu_group = atomic_fetch_add(&md->next_iommu_group, 1);
+	m->pqap_hook.fn = vfio_ap_handle_pqap;
+	m->pqap_hook.owner = m;
+	for (unsigned b = 0; b < VFIO_AP_QTABLE_BUCKETS; b++)
+		INIT_LIST_HEAD(&m->qtable[b]);
+	INIT_LIST_HEAD(&m->core_node);
+	kmutex_lock(&md->guests_lock);
+	vfio_ap_matrix_init(&md->info, &m->matrix);
+	vfio_ap_matrix_init(&md->info, &m->shadow_apcb);
+	list_add_tail(&m->node, &md->mdev_list);
+	kmutex_unlock(&md->guests_lock);
+	atomic_fetch_add(&md->nr_mdevs, 1);
+	return m;
+}
+
+/* The `create` store: count, EINVAL, EEXIST, EUSERS, ENOMEM. */
+long vfio_ap_mdev_create(struct ap_matrix_dev *md, const char *buf, size_t count)
+{
+	char uuid[UUID_STRLEN + 1];
+	struct ap_matrix_mdev *m;
+	int rc = mdev_parse_uuid(buf, count, uuid);
+
+	if (rc)
+		return rc;
+	kmutex_lock(&md->mdev_core_lock);
+	if (core_find(md, uuid)) {
+		kmutex_unlock(&md->mdev_core_lock);
+		return -EEXIST;
+	}
+	if (atomic_load(&md->available_instances) <= 0) {
+		kmutex_unlock(&md->mdev_core_lock);
+		return -EUSERS;
+	}
+	m = mdev_probe(md, uuid);
+	if (!m) {
+		kmutex_unlock(&md->mdev_core_lock);
+		return -ENOMEM;
+	}
+	atomic_fetch_sub(&md->available_instances, 1);
+	list_add_tail(&m->core_node, &md->core_list);
+	kmutex_unlock(&md->mdev_core_lock);
+	rc = vfio_ap_mdev_sysfs_add(m);
+	return rc ? rc : (long)count;
+}
+
+static void sleep_ms(unsigned ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* VFIO unregister: call request() until the user closes the device. */
+static void wait_until_closed(struct ap_matrix_mdev *m)
+{
+	struct ap_matrix_dev *md = m->md;
+	unsigned count = 0, waited = 0;
+
+	for (;;) {
+		bool open;
+
+		kmutex_lock(&md->dev_set_lock);
+		open = m->open;
+		kmutex_unlock(&md->dev_set_lock);
+		if (!open)
+			return;
+		if (waited % 10000 == 0)
+			vfio_ap_mdev_request(m, count++);
+		sleep_ms(1);
+		waited++;
+	}
+}
+
+/* vfio_ap_mdev_remove: reset, unlink, drop from mdev_list. */
+static void mdev_remove(struct ap_matrix_mdev *m)
+{
+	struct ap_matrix_dev *md = m->md;
+	unsigned apid, apqi;
+
+	kmutex_lock(&md->guests_lock);
+	kmutex_lock(&md->mdevs_lock);
+	vfio_ap_mdev_reset_queues(m);
+	bm_for_each(apid, &m->matrix.apm) {
+		bm_for_each(apqi, &m->matrix.aqm) {
+			struct vfio_ap_queue *q = vfio_ap_mdev_get_queue(m, AP_MKQID(apid, apqi));
+
+			if (q)
+				vfio_ap_unlink_queue(m, q);
+		}
+	}
+	list_del_init(&m->node);
+	kmutex_unlock(&md->mdevs_lock);
+	kmutex_unlock(&md->guests_lock);
+}
+
+void vfio_ap_mdev_sysfs_del(struct ap_matrix_mdev *m);
+
+/* Removes an mdev; the caller owns the `removing` claim. */
+static void mdev_destroy(struct ap_matrix_mdev *m)
+{
+	struct ap_matrix_dev *md = m->md;
+
+	wait_until_closed(m);
+	vfio_ap_mdev_sysfs_del(m);
+	mdev_remove(m);
+	kmutex_lock(&md->mdev_core_lock);
+	list_del_init(&m->core_node);
+	kmutex_unlock(&md->mdev_core_lock);
+	atomic_fetch_add(&md->available_instances, 1);
+	atomic_fetch_sub(&md->nr_mdevs, 1);
+	free(m);
+}
+
+/* The `remove` store: kstrtoul; 0 is a no-op; otherwise remove (blocking). */
+long vfio_ap_mdev_remove_store(struct ap_matrix_mdev *m, const char *buf, size_t count)
+{
+	struct ap_matrix_dev *md = m->md;
+	unsigned long v;
+	int rc = vas_kstrtoul(buf, 0, &v);
+	bool claimed;
+
+	if (rc)
+		return rc;
+	if (!v)
+		return (long)count;
+	kmutex_lock(&md->mdev_core_lock);
+	claimed = !m->removing;
+	m->removing = true;
+	kmutex_unlock(&md->mdev_core_lock);
+	if (!claimed)
+		return -ENODEV;
+	mdev_destroy(m);
+	return (long)count;
+}
+
+/* Removes every mdev (shutdown). Guests must have been stopped. */
+void vfio_ap_remove_all_mdevs(struct ap_matrix_dev *md);
+void vfio_ap_remove_all_mdevs(struct ap_matrix_dev *md)
+{
+	for (;;) {
+		struct ap_matrix_mdev *m = NULL, *it;
+
+		kmutex_lock(&md->mdev_core_lock);
+		list_for_each_entry(it, &md->core_list, core_node) {
+			if (!it->removing) {
+				m = it;
+				m->removing = true;
+				break;
+			}
+		}
+		kmutex_unlock(&md->mdev_core_lock);
+		if (!m)
+			return;
+		mdev_destroy(m);
+	}
+}
+
+/* open_device: attach the guest (vfio_ap_mdev_set_kvm). */
+int vfio_ap_mdev_open(struct ap_matrix_mdev *m, struct kvm *kvm) NO_THREAD_SAFETY_ANALYSIS
+{
+	struct ap_matrix_dev *md = m->md;
+	bool busy;
+	int rc = 0;
+
+	kmutex_lock(&md->dev_set_lock);
+	if (m->open || m->removing) {
+		kmutex_unlock(&md->dev_set_lock);
+		return m->open ? -EBUSY : -ENODEV;
+	}
+	if (!kvm) {
+		rc = -EINVAL;
+	} else if (kvm->crypto.format != CRYCB_NONE) {
+		md->lops->set_hook_lock(md, kvm, &m->pqap_hook, true, &busy);
+		if (busy) {
+			rc = -EPERM;
+		} else {
+			m->kvm = kvm;
+			vfio_ap_mdev_update_guest_apcb(m);
+		}
+		md->lops->set_hook_unlock(md, kvm);
+	}
+	if (!rc)
+		m->open = true;
+	kmutex_unlock(&md->dev_set_lock);
+	return rc;
+}
+
+/* close_device: detach (vfio_ap_mdev_unset_kvm); the shadow is kept. */
+void vfio_ap_mdev_close(struct ap_matrix_mdev *m) NO_THREAD_SAFETY_ANALYSIS
+{
+	struct ap_matrix_dev *md = m->md;
+	struct kvm *kvm;
+	bool busy;
+
+	kmutex_lock(&md->dev_set_lock);
+	kvm = m->kvm;
+	if (kvm) {
+		md->lops->set_hook_lock(md, kvm, NULL, false, &busy);
+		kvm_arch_crypto_clear_masks(kvm);
+		vfio_ap_mdev_reset_queues(m);
+		m->kvm = NULL;
+		md->lops->set_hook_unlock(md, kvm);
+	}
+	m->open = false;
+	kmutex_unlock(&md->dev_set_lock);
+}
+
+void vfio_ap_mdev_request(struct ap_matrix_mdev *m, unsigned count)
+{
+	struct ap_matrix_dev *md = m->md;
+
+	get_update_locks_for_mdev(md, m);
+	if (m->kvm) {
+		kvm_arch_crypto_clear_masks(m->kvm);
+		if (m->cfg_chg_trigger)
+			m->cfg_chg_signals++;
+	}
+	if (m->req_trigger) {
+		if (count % 10 == 0)
+			klog_printf(vfio_ap_klog(md),
+				    "vfio_ap_mdev %s: Relaying device request to user (#%u)", m->uuid,
+				    count);
+		m->req_signals++;
+	} else if (count == 0) {
+		klog_printf(vfio_ap_klog(md),
+			    "vfio_ap_mdev %s: No device request registered, blocked until released by user",
+			    m->uuid);
+	}
+	release_update_locks_for_mdev(md, m);
+}
+
+int vfio_ap_mdev_reset_ioctl(struct ap_matrix_mdev *m)
+{
+	int rc;
+
+	kmutex_lock(&m->md->mdevs_lock);
+	rc = vfio_ap_mdev_reset_queues(m);
+	kmutex_unlock(&m->md->mdevs_lock);
+	return rc;
+}
+
+void vfio_ap_mdev_dma_unmap(struct ap_matrix_mdev *m, uint64_t iova, uint64_t len)
+{
+	struct vfio_ap_queue *q;
+
+	kmutex_lock(&m->md->mdevs_lock);
+	for (unsigned b = 0; b < VFIO_AP_QTABLE_BUCKETS; b++)
+		list_for_each_entry(q, &m->qtable[b], mdev_qnode)
+			if (q->saved_iova >= iova && q->saved_iova < iova + len)
+				vfio_ap_irq_disable(m->md, q);
+	kmutex_unlock(&m->md->mdevs_lock);
+}

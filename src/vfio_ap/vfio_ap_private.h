@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vfio_ap_private.h - the vfio_ap driver's objects (vfio_ap_private.h).
+ *
+ * struct ap_matrix_dev  the one matrix device: host config copy, mdev list,
+ *                       the two driver locks, the AP-bus driver object
+ * struct ap_matrix_mdev one mediated device: assigned matrix, shadow APCB,
+ *                       attached guest, linked queues (qtable)
+ * struct vfio_ap_queue  one AP queue bound to vfio_ap
+ *
+ * Lock order (docs/locking.md, merged variant): ap_perms_mutex ->
+ * guests_lock -> kvm->lock -> pqap_hook_rwsem -> mdevs_lock. Which lock
+ * guards which field is written beside the field. The locking variants
+ * (merged, v18, v18-blocking) differ only through struct vfio_ap_lock_ops.
+ */
+#ifndef VAS_VFIO_AP_PRIVATE_H
+#define VAS_VFIO_AP_PRIVATE_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ap/ap_bus.h"
+#include "base/bitmap.h"
+#include "base/list.h"
+#include "kvm/kvm.h"
+#include "lockdep/lockdep.h"
+
+#define VFIO_AP_ISC_INVALID 0xff
+#define MAX_ZDEV_ENTRIES_EXT 65536
+#define VFIO_AP_QTABLE_BUCKETS 256
+#define VFIO_AP_MDEV_TYPE "vfio_ap-passthrough"
+
+struct ap_matrix_dev;
+struct ap_matrix_mdev;
+
+struct ap_matrix {
+	unsigned apm_max, aqm_max, adm_max;
+	bm256 apm, aqm, adm;
+};
+
+struct vfio_ap_queue {
+	unsigned apqn;                     /* const */
+	struct ap_queue *apq;              /* the bus device, const while bound */
+	struct ap_matrix_mdev *matrix_mdev; /* mdevs_lock */
+	uint64_t saved_iova;               /* mdevs_lock; 0 = no NIB pinned */
+	uint8_t saved_isc;                 /* mdevs_lock; VFIO_AP_ISC_INVALID = none */
+	struct kvm *saved_kvm;             /* mdevs_lock; guest owning the NIB/ISC */
+	struct list_head mdev_qnode;       /* in matrix_mdev->qtable, mdevs_lock */
+	bool linked;                       /* mdev_qnode is in a qtable, mdevs_lock */
+	struct list_head reset_qnode;      /* temporary reset list, mdevs_lock */
+	uint32_t reset_status;             /* APQSW of the last ZAPQ, mdevs_lock */
+	bool reset_work_pending;           /* verification queued, mdevs_lock */
+};
+
+struct ap_matrix_mdev {
+	struct ap_matrix_dev *md;          /* const */
+	char uuid[37];                     /* const */
+	unsigned iommu_group;              /* const */
+	struct list_head node;             /* in md->mdev_list: guests_lock (+mdevs_lock) */
+	struct ap_matrix matrix;           /* writes: guests_lock + [kvm->lock] + mdevs_lock */
+	struct ap_matrix shadow_apcb;      /* same */
+	struct kvm *kvm;                   /* set/clear: all update locks; read: guests_lock or mdevs_lock */
+	struct kvm_pqap_hook pqap_hook;    /* const after create */
+	struct list_head qtable[VFIO_AP_QTABLE_BUCKETS]; /* mdevs_lock */
+	bm256 apm_add, aqm_add, adm_add;   /* guests_lock + mdevs_lock */
+	bool req_trigger;                  /* eventfd registered? mdevs_lock */
+	bool cfg_chg_trigger;              /* mdevs_lock */
+	unsigned long long req_signals;    /* times req_trigger fired, mdevs_lock */
+	unsigned long long cfg_chg_signals; /* mdevs_lock */
+	/* VFIO device state (the dev-set lock guards these) */
+	bool open;
+	/* mdev core state (mdev_core_lock guards these) */
+	struct list_head core_node;        /* in md->core_list */
+	bool removing;
+	struct sysfs_node *dir, *group_dir;
+};
+
+/*
+ * The locking variants (interface.md section 1). Every difference between
+ * merged, v18 and v18-blocking is one of these hooks.
+ */
+struct vfio_ap_lock_ops {
+	const char *name;
+	/* locks for assign_adapter/assign_domain/ap_config (ownership checked) */
+	void (*assign_lock)(struct ap_matrix_dev *md, struct ap_matrix_mdev *m);
+	void (*assign_unlock)(struct ap_matrix_dev *md, struct ap_matrix_mdev *m);
+	/* ap_apqn_in_matrix_owned_by_def_drv as the variant calls it */
+	bool (*owned_by_def_drv)(struct ap_matrix_dev *md, const bm256 *apm, const bm256 *aqm);
+	/* the in_use callback's way of taking guests_lock and mdevs_lock */
+	int (*in_use_lock)(struct ap_matrix_dev *md);
+	/* attach/detach: lock kvm and install/remove the pqap hook */
+	void (*set_hook_lock)(struct ap_matrix_dev *md, struct kvm *kvm,
+			      struct kvm_pqap_hook *hook, bool install, bool *hook_busy);
+	void (*set_hook_unlock)(struct ap_matrix_dev *md, struct kvm *kvm);
+	/* declared lock order, outermost first */
+	const char *const *order;
+	size_t norder;
+};
+
+extern const struct vfio_ap_lock_ops vfio_ap_lock_merged, vfio_ap_lock_v18,
+	vfio_ap_lock_v18_blocking;
+
+struct ap_matrix_dev {
+	struct sim *sim;
+	struct ap_bus *bus;
+	const struct vfio_ap_lock_ops *lops;
+	struct kmutex guests_lock;
+	struct kmutex mdevs_lock;
+	struct ap_config_info info;        /* written under guests_lock */
+	struct list_head mdev_list;        /* guests_lock (+ mdevs_lock to remove) */
+	struct ap_driver vfio_ap_drv;
+	/* mdev core / VFIO core state */
+	struct kmutex mdev_core_lock;      /* "mdev_list_lock": uuids in use, leaf */
+	struct kmutex dev_set_lock;        /* "&dev_set->lock": open/close */
+	struct list_head core_list;        /* every mdev by uuid, mdev_core_lock */
+	atomic_int available_instances;
+	atomic_uint next_iommu_group;
+	atomic_int nr_mdevs, nr_queues;    /* live objects (leak check) */
+	unsigned reset_interval_us;        /* AP_RESET_INTERVAL (default 0 in the sim) */
+	struct sysfs_node *matrix_dir, *type_dir, *type_devices_dir;
+};
+
+/* --- update-lock helpers (locks.c) --- */
+void get_update_locks_for_mdev(struct ap_matrix_dev *md, struct ap_matrix_mdev *m)
+	ACQUIRE(md->guests_lock, md->mdevs_lock);
+void release_update_locks_for_mdev(struct ap_matrix_dev *md, struct ap_matrix_mdev *m)
+	RELEASE(md->guests_lock, md->mdevs_lock);
+struct ap_matrix_mdev *get_update_locks_by_apqn(struct ap_matrix_dev *md, unsigned apqn)
+	ACQUIRE(md->guests_lock, md->mdevs_lock);
+void get_update_locks_for_queue(struct ap_matrix_dev *md, struct vfio_ap_queue *q)
+	ACQUIRE(md->guests_lock, md->mdevs_lock);
+/* Releases in reverse; kvm may be NULL. */
+void release_update_locks(struct ap_matrix_dev *md, struct kvm *kvm)
+	RELEASE(md->guests_lock, md->mdevs_lock);
+
+/* --- matrix ops (ops.c, filter.c, reset.c) --- */
+struct vfio_ap_queue *vfio_ap_mdev_get_queue(struct ap_matrix_mdev *m, unsigned apqn);
+void vfio_ap_mdev_link_queue(struct ap_matrix_mdev *m, struct vfio_ap_queue *q);
+void vfio_ap_unlink_queue(struct ap_matrix_mdev *m, struct vfio_ap_queue *q);
+struct vfio_ap_queue *vfio_ap_find_queue(struct ap_matrix_dev *md, unsigned apqn);
+void vfio_ap_mdev_link_apid(struct ap_matrix_mdev *m, unsigned apid);
+void vfio_ap_mdev_link_apqi(struct ap_matrix_mdev *m, unsigned apqi);
+bool vfio_ap_mdev_filter_matrix(struct ap_matrix_mdev *m, bm256 *apm_filtered);
+bool vfio_ap_mdev_filter_cdoms(struct ap_matrix_mdev *m);
+void vfio_ap_mdev_update_guest_apcb(struct ap_matrix_mdev *m);
+int vfio_ap_mdev_reset_qlist(struct ap_matrix_dev *md, struct list_head *qlist);
+int vfio_ap_mdev_reset_queues(struct ap_matrix_mdev *m);
+void vfio_ap_mdev_reset_apids(struct ap_matrix_mdev *m, const bm256 *apids);
+void vfio_ap_mdev_reset_queue(struct ap_matrix_dev *md, struct vfio_ap_queue *q);
+void vfio_ap_flush_reset(struct ap_matrix_dev *md, struct vfio_ap_queue *q);
+void vfio_ap_free_aqic_resources(struct vfio_ap_queue *q);
+uint32_t vfio_ap_irq_disable(struct ap_matrix_dev *md, struct vfio_ap_queue *q);
+int vfio_ap_mdev_validate_masks(struct ap_matrix_mdev *m);
+void vfio_ap_mdev_hot_unplug_adapters(struct ap_matrix_mdev *m, const bm256 *apids);
+void vfio_ap_mdev_hot_unplug_domains(struct ap_matrix_mdev *m, const bm256 *apqis);
+int vfio_ap_handle_pqap(void *owner, struct kvm *kvm, struct kvm_pqap_regs *regs);
+
+/* --- driver, mdev life cycle (drv.c, mdev.c) --- */
+int vfio_ap_init(struct ap_matrix_dev *md, struct sim *sim, struct ap_bus *bus,
+		 const struct vfio_ap_lock_ops *lops);
+void vfio_ap_exit(struct ap_matrix_dev *md);
+long vfio_ap_mdev_create(struct ap_matrix_dev *md, const char *buf, size_t count);
+long vfio_ap_mdev_remove_store(struct ap_matrix_mdev *m, const char *buf, size_t count);
+struct ap_matrix_mdev *vfio_ap_mdev_find(struct ap_matrix_dev *md, const char *uuid);
+int vfio_ap_mdev_open(struct ap_matrix_mdev *m, struct kvm *kvm);
+void vfio_ap_mdev_close(struct ap_matrix_mdev *m);
+void vfio_ap_mdev_request(struct ap_matrix_mdev *m, unsigned count);
+int vfio_ap_mdev_reset_ioctl(struct ap_matrix_mdev *m);
+void vfio_ap_mdev_dma_unmap(struct ap_matrix_mdev *m, uint64_t iova, uint64_t len);
+int vfio_ap_mdev_sysfs_add(struct ap_matrix_mdev *m);
+int vfio_ap_matrix_sysfs_init(struct ap_matrix_dev *md);
+int vfio_ap_queue_status_add(struct ap_matrix_dev *md, struct ap_queue *apq);
+void vfio_ap_queue_status_remove(struct ap_matrix_dev *md, struct ap_queue *apq);
+
+/* --- AP bus callbacks (cfg.c, drv.c) --- */
+int vfio_ap_mdev_probe_queue(void *ctx, struct ap_queue *apq);
+void vfio_ap_mdev_remove_queue(void *ctx, struct ap_queue *apq);
+int vfio_ap_mdev_resource_in_use(void *ctx, const bm256 *apm, const bm256 *aqm);
+void vfio_ap_on_cfg_changed(void *ctx, const struct ap_config_info *cur,
+			    const struct ap_config_info *prev);
+void vfio_ap_on_scan_complete(void *ctx, const struct ap_config_info *cur,
+			      const struct ap_config_info *prev);
+
+/* helpers */
+void vfio_ap_matrix_init(const struct ap_config_info *info, struct ap_matrix *matrix);
+int vfio_ap_format_matrix(const struct ap_matrix *mx, char *buf, size_t size);
+struct klog *vfio_ap_klog(struct ap_matrix_dev *md);
+
+#endif
