@@ -264,6 +264,7 @@ void vfio_ap_mdev_request(struct ap_matrix_mdev *m, unsigned count)
 
 	get_update_locks_for_mdev(md, m);
 	if (m->kvm) {
+		lockdep_assert_held(&m->kvm->lock); /* taken by the helper when attached */
 		kvm_arch_crypto_clear_masks(m->kvm);
 		if (m->cfg_chg_trigger)
 			m->cfg_chg_signals++;
