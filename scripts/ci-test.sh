@@ -1,0 +1,33 @@
+#!/bin/sh
+# The whole test job: four builds, every suite, one summary line at the end.
+set -u
+total_ok=0
+total_fail=0
+run() { # name, meson setup args...
+	name=$1
+	shift
+	dir=build-$name
+	[ "$name" = gcc ] && dir=build
+	if [ ! -f "$dir/build.ninja" ]; then
+		meson setup "$dir" "$@" >"$dir.setup.log" 2>&1 || { cat "$dir.setup.log"; total_fail=$((total_fail + 1)); return; }
+	fi
+	if ! ninja -C "$dir" >"$dir.ninja.log" 2>&1; then
+		tail -50 "$dir.ninja.log"
+		echo "$name: build failed"
+		total_fail=$((total_fail + 1))
+		return
+	fi
+	out=$(scripts/run-tests.sh "$dir" 2>&1)
+	echo "$out" | sed "s/^/[$name] /" | tail -60
+	line=$(echo "$out" | tail -1)
+	p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1/p')
+	f=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
+	total_ok=$((total_ok + ${p:-0}))
+	total_fail=$((total_fail + ${f:-1}))
+}
+run gcc
+CC=clang run clang -Dtsa=true
+run asan -Db_sanitize=address,undefined -Db_lundef=false
+CC=clang run tsan -Db_sanitize=thread -Db_lundef=false
+echo "$total_ok passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]

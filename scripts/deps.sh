@@ -1,0 +1,19 @@
+#!/bin/sh
+# Installs what building and testing vfio-ap-sim needs (Debian 12).
+# As root: apt-get install -y; otherwise prints the exact apt line.
+set -e
+PKGS="build-essential meson ninja-build pkg-config libfuse3-dev fuse3 clang"
+missing=""
+for p in $PKGS; do
+	dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = 0 ]; then
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq $missing
+else
+	echo "missing packages:$missing" >&2
+	echo "run: sudo apt-get install -y$missing" >&2
+	exit 1
+fi
