@@ -100,6 +100,36 @@ int ld_held_count(struct ld_ctx *ctx);
 /* Forget the calling thread's state (call before a thread exits). */
 void ld_thread_exit(struct ld_ctx *ctx);
 
+/*
+ * Added by the validator (docs/validator.md):
+ * ld_stats - counters; graph_walks counts BFS cycle searches, so a test can
+ * prove that a chain seen before costs no walk.
+ */
+struct ld_stats {
+	unsigned long long acquires;     /* validated acquisitions */
+	unsigned long long chain_hits;   /* ... answered by the chain cache */
+	unsigned long long chain_misses; /* ... that took the slow path */
+	unsigned long long graph_walks;  /* BFS cycle searches run */
+	unsigned classes, edges, chains, reports;
+};
+void ld_stats(struct ld_ctx *ctx, struct ld_stats *out);
+/*
+ * Coverage: declared edges are the pairs registered with ld_expect_edge(),
+ * or, when none is registered, every pair (a, b) with rank(a) < rank(b) of
+ * the declared order. An edge is seen when b was acquired while a was held
+ * (directly or with locks in between). chains = distinct chains validated.
+ */
+int ld_coverage(struct ld_ctx *ctx, unsigned *seen_edges, unsigned *declared_edges,
+		unsigned *chains);
+/* Register an expected (declared) edge outer -> inner; 0, -EINVAL or -ENOMEM. */
+int ld_expect_edge(struct ld_ctx *ctx, const char *outer, const char *inner);
+/*
+ * After reporting a certain self-deadlock (a lock re-taken by its holder),
+ * abort() instead of the default: pretend the re-acquisition succeeded
+ * without touching the lock (the matching release is then also a no-op).
+ */
+void ld_set_abort_on_deadlock(struct ld_ctx *ctx, bool on);
+
 /* --- mutex ------------------------------------------------------------- */
 
 void kmutex_init(struct kmutex *m, struct ld_ctx *ctx, const char *class_name);
@@ -123,6 +153,12 @@ void krwsem_init(struct krwsem *s, struct ld_ctx *ctx, const char *class_name);
 void krwsem_destroy_at(struct krwsem *s, struct ld_site site);
 void down_read_at(struct krwsem *s, struct ld_site site) ACQUIRE_SHARED(s);
 void down_write_at(struct krwsem *s, struct ld_site site) ACQUIRE(s);
+/*
+ * Recursive reader (lockdep "R"): waits only for an active writer, not for
+ * queued ones, so a thread may nest it inside its own read hold. Added by
+ * the validator; kernel rwsems have no such call (rwlock read_lock does).
+ */
+void down_read_recursive_at(struct krwsem *s, struct ld_site site) ACQUIRE_SHARED(s);
 bool down_read_trylock_at(struct krwsem *s, struct ld_site site) TRY_ACQUIRE_SHARED(true, s);
 bool down_write_trylock_at(struct krwsem *s, struct ld_site site) TRY_ACQUIRE(true, s);
 void up_read_at(struct krwsem *s, struct ld_site site) RELEASE_SHARED(s);
@@ -131,6 +167,7 @@ void up_write_at(struct krwsem *s, struct ld_site site) RELEASE(s);
 #define krwsem_destroy(s) krwsem_destroy_at((s), LD_SITE)
 #define down_read(s) down_read_at((s), LD_SITE)
 #define down_write(s) down_write_at((s), LD_SITE)
+#define down_read_recursive(s) down_read_recursive_at((s), LD_SITE)
 #define down_read_trylock(s) down_read_trylock_at((s), LD_SITE)
 #define down_write_trylock(s) down_write_trylock_at((s), LD_SITE)
 #define up_read(s) up_read_at((s), LD_SITE)

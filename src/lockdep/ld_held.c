@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ld_held.c - per-thread held-lock stacks, pin cookies and the held dump.
+ *
+ * Each thread's record keeps the locks it holds, newest last, with the
+ * chain key of the chain ending at each entry and a count per declared rank
+ * (rank_mask has bit r set while some lock of rank r is held), so the order
+ * check on acquire is one shift. Only the owning thread writes its stack;
+ * it bumps rec->seq around each change so ld_held_dump() can take a
+ * consistent snapshot of other threads (best effort, like the kernel's
+ * debug_show_all_locks()).
+ *
+ * Releasing a lock that is not on top (A B C, release A) shifts the entries
+ * above it down and re-folds their chain keys.
+ */
+#include "lockdep/ld_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void write_begin(struct ld_thread *t)
+{
+	__atomic_store_n(&t->seq, t->seq + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+}
+
+static void write_end(struct ld_thread *t)
+{
+	__atomic_store_n(&t->seq, t->seq + 1, __ATOMIC_RELEASE);
+}
+
+int ld_held_find(const struct ld_thread *t, const struct ld_map *map)
+{
+	int i;
+
+	for (i = t->depth - 1; i >= 0; i--)
+		if (t->held[i].map == map)
+			return i;
+	return -1;
+}
+
+uint64_t ld_top_key(const struct ld_thread *t)
+{
+	return t->depth ? t->held[t->depth - 1].chain_key : 0;
+}
+
+void ld_usage_mark(struct ld_class *cls, int rtype)
+{
+	unsigned bit = rtype == LD_W ? 1u : 2u;
+
+	if (!(__atomic_load_n(&cls->usage, __ATOMIC_RELAXED) & bit))
+		__atomic_fetch_or(&cls->usage, bit, __ATOMIC_RELAXED);
+}
+
+static void rank_get(struct ld_thread *t, int rank)
+{
+	if (rank < 0)
+		return;
+	if (t->rank_cnt[rank]++ == 0)
+		t->rank_mask |= 1ULL << rank;
+}
+
+static void rank_put(struct ld_thread *t, int rank)
+{
+	if (rank < 0 || !t->rank_cnt[rank])
+		return;
+	if (--t->rank_cnt[rank] == 0)
+		t->rank_mask &= ~(1ULL << rank);
+}
+
+/* Pushes h (its chain_key already folded); a full stack only counts. */
+void ld_held_push(struct ld_thread *t, const struct ld_held *h)
+{
+	if (t->depth == LD_MAX_DEPTH) {
+		t->overflow++;
+		return;
+	}
+	write_begin(t);
+	t->held[t->depth++] = *h;
+	rank_get(t, h->rank);
+	write_end(t);
+}
+
+void ld_held_remove(struct ld_thread *t, int i)
+{
+	uint64_t key;
+	int j;
+
+	write_begin(t);
+	rank_put(t, t->held[i].rank);
+	memmove(&t->held[i], &t->held[i + 1], (size_t)(t->depth - i - 1) * sizeof(t->held[0]));
+	t->depth--;
+	key = i ? t->held[i - 1].chain_key : 0;
+	for (j = i; j < t->depth; j++) {
+		key = ld_chain_fold(key, t->held[j].cls, t->held[j].rtype, t->held[j].trylock);
+		t->held[j].chain_key = key;
+	}
+	write_end(t);
+}
+
+/* --- pin cookies -------------------------------------------------------- */
+
+struct ld_pin_cookie ld_pin_lock_at(struct ld_map *map, struct ld_site s)
+{
+	struct ld_pin_cookie c = { 0 };
+	struct ld_thread *t;
+	int i;
+
+	if (!ld_on(map->ctx))
+		return c;
+	t = ld_self(map->ctx);
+	i = ld_held_find(t, map);
+	if (i < 0) {
+		ld_assert_fail(map, "pinning a lock that is not held", s);
+		return c;
+	}
+	c.v = (++t->pin_serial << 8) | (unsigned)(i & 0xff);
+	t->held[i].pins++;
+	t->held[i].cookie = c.v;
+	return c;
+}
+
+void ld_unpin_lock_at(struct ld_map *map, struct ld_pin_cookie c, struct ld_site s)
+{
+	struct ld_thread *t;
+	int i;
+
+	if (!ld_on(map->ctx))
+		return;
+	t = ld_self(map->ctx);
+	i = ld_held_find(t, map);
+	if (i < 0) {
+		ld_assert_fail(map, "unpinning a lock that is not held", s);
+		return;
+	}
+	if (!t->held[i].pins || t->held[i].cookie != c.v) {
+		ld_assert_fail(map, "unpinning with a stale cookie (lock was released and re-taken)",
+			       s);
+		return;
+	}
+	t->held[i].pins--;
+}
+
+/* --- dump ---------------------------------------------------------------- */
+
+/* Copies t's stack consistently (retrying while it changes); ctx->lock held. */
+static void snapshot(const struct ld_thread *t, struct ld_thread *copy)
+{
+	unsigned s1, s2, tries = 0;
+
+	do {
+		s1 = __atomic_load_n(&t->seq, __ATOMIC_ACQUIRE);
+		copy->depth = t->depth;
+		memcpy(copy->held, t->held, sizeof(t->held));
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		s2 = __atomic_load_n(&t->seq, __ATOMIC_RELAXED);
+	} while ((s1 != s2 || (s1 & 1)) && ++tries < 1000);
+	copy->tid = t->tid;
+	copy->overflow = t->overflow;
+	memcpy(copy->name, t->name, sizeof(copy->name));
+}
+
+const struct ld_thread *ld_held_elsewhere(struct ld_ctx *ctx, const struct ld_thread *self,
+					  const struct ld_map *map)
+{
+	const struct ld_thread *t;
+	struct ld_thread *copy = malloc(sizeof(*copy));
+
+	for (t = ctx->threads; copy && t; t = t->next) {
+		if (t == self)
+			continue;
+		snapshot(t, copy);
+		if (ld_held_find(copy, map) >= 0)
+			break;
+	}
+	free(copy);
+	return copy ? t : NULL;
+}
+
+static int by_tid(const void *a, const void *b)
+{
+	const struct ld_thread *x = *(struct ld_thread *const *)a;
+	const struct ld_thread *y = *(struct ld_thread *const *)b;
+
+	return (x->tid > y->tid) - (x->tid < y->tid);
+}
+
+char *ld_held_dump(struct ld_ctx *ctx)
+{
+	struct ld_thread *t, **all = NULL, *copy = malloc(sizeof(*copy));
+	struct ld_buf b = { 0 };
+	unsigned n = 0, i;
+
+	pthread_mutex_lock(&ctx->lock);
+	for (t = ctx->threads; t; t = t->next)
+		n++;
+	all = calloc(n + 1, sizeof(*all));
+	for (t = ctx->threads, i = 0; all && t; t = t->next)
+		all[i++] = t;
+	if (all && copy) {
+		qsort(all, n, sizeof(*all), by_tid);
+		for (i = 0; i < n; i++) {
+			if (pthread_equal(all[i]->self, pthread_self()))
+				ld_refresh_name(all[i]);
+			snapshot(all[i], copy);
+			if (copy->depth)
+				ld_put_held(&b, copy);
+		}
+	}
+	pthread_mutex_unlock(&ctx->lock);
+	free(all);
+	free(copy);
+	return b.p ? b.p : strdup("");
+}

@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ld_int.h - private structures of the lock validator (not for callers).
+ *
+ * One struct ld_ctx per simulated world owns everything: the class registry,
+ * the class dependency graph, the chain cache, the report list, the declared
+ * order and the per-thread records. ctx->lock (a plain pthread mutex, not
+ * validated) guards all of it except:
+ *   - the chain cache lookup, which is lock-free (see ld_chain.c);
+ *   - a thread's held-lock stack, which only its own thread writes (other
+ *     threads read it for dumps under the record's sequence counter);
+ *   - class->rank, read on the hot path with relaxed atomics.
+ * Lock wrappers call ld_acquire()/ld_release() only when checking is on.
+ */
+#ifndef VAS_LD_INT_H
+#define VAS_LD_INT_H
+
+#include <stdint.h>
+
+#include "lockdep/lockdep.h"
+
+#define LD_MAX_DEPTH 48     /* held locks per thread (kernel: MAX_LOCK_DEPTH) */
+#define LD_MAX_RANKS 64     /* declared order entries (one bit each) */
+#define LD_MAX_SUBCLASS 8   /* kmutex_lock_nested subclasses 0..7 */
+#define LD_CLASS_HASH 256   /* buckets of the name -> class table */
+#define LD_MAX_PATH 64      /* longest cycle printed */
+
+/* How a lock is taken (lockdep's W / r / R). */
+enum ld_rtype { LD_W = 0, LD_READ = 1, LD_RREAD = 2 };
+
+/* Dependency types of an edge: holder Exclusive/Shared, new lock Non-recursive/Recursive. */
+enum { LD_DEP_EN = 1, LD_DEP_ER = 2, LD_DEP_SN = 4, LD_DEP_SR = 8 };
+
+struct ld_class;
+
+/* One edge prev -> next of the class graph; guarded by ctx->lock. */
+struct ld_edge {
+	struct ld_class *to;
+	unsigned types;          /* LD_DEP_* seen so far */
+	bool bad;                /* closed a cycle: shown in DOT, ignored by the BFS */
+	unsigned char to_rtype;  /* how `to` was taken when the edge was first seen */
+	struct ld_site site;     /* where `to` was taken when the edge was first seen */
+	struct ld_site from_site; /* where the holder of `from` had taken it */
+	struct ld_edge *next;
+};
+
+struct ld_class {
+	unsigned id;             /* index in ctx->classes, also folded into chain keys */
+	char *name;              /* "&kvm->lock", or "&kvm->lock/1" for a subclass */
+	struct ld_class *base;   /* the subclass-0 class (itself for subclass 0) */
+	struct ld_class *sub[LD_MAX_SUBCLASS]; /* guarded by ctx->lock; sub[0] == self */
+	int rank;                /* declared rank or -1; relaxed atomic */
+	unsigned usage;          /* bit 0 taken for write, bit 1 for read; relaxed atomic */
+	struct ld_edge *out;     /* guarded by ctx->lock */
+	struct ld_class *hnext;  /* name hash chain, guarded by ctx->lock */
+};
+
+/* One entry of a thread's held-lock stack. */
+struct ld_held {
+	struct ld_map *map;
+	struct ld_class *cls;
+	uint64_t chain_key;      /* key of the chain ending with this entry */
+	struct ld_site site;
+	unsigned char rtype;     /* enum ld_rtype */
+	bool trylock;
+	bool ghost;              /* re-entry that was reported and not really taken */
+	signed char rank;        /* rank at acquire time, -1 if unranked */
+	unsigned pins;
+	unsigned cookie;
+};
+
+/* Per-thread counters: written by the owner thread only, read with relaxed atomics. */
+struct ld_tcount {
+	unsigned long long acquires, hits, misses;
+};
+
+/* A thread's record in one context (pthread key of the context). */
+struct ld_thread {
+	struct ld_ctx *ctx;
+	unsigned tid;            /* per-context serial: 1, 2, ... (deterministic) */
+	char name[32];
+	pthread_t self;
+	unsigned seq;            /* odd while the stack is being changed */
+	int depth;
+	int overflow;            /* acquisitions not tracked because the stack was full */
+	bool in_sink;            /* this thread is running the sink: do not recurse */
+	uint64_t rank_mask;      /* bit r: a lock of rank r is held */
+	unsigned char rank_cnt[LD_MAX_RANKS];
+	unsigned pin_serial;
+	struct ld_tcount cnt;
+	struct ld_held held[LD_MAX_DEPTH];
+	struct ld_thread *next;  /* ctx->threads, guarded by ctx->lock */
+};
+
+/* A 64-bit key set with open addressing; key 0 is "empty". */
+struct ld_set {
+	uint64_t *slot;
+	unsigned mask;           /* capacity - 1, capacity a power of two */
+	unsigned n;
+};
+
+/* The lock-free chain table (one generation; see ld_chain.c). */
+struct ld_chain_tab {
+	unsigned mask;
+	struct ld_chain_tab *retired; /* older generations, freed with the context */
+	uint64_t slot[];
+};
+
+struct ld_report;
+
+struct ld_ctx {
+	bool enabled;            /* relaxed atomic */
+	bool abort_on_deadlock;
+	pthread_mutex_t lock;
+	pthread_key_t key;
+	struct ld_thread *threads;
+	unsigned next_tid;
+	struct ld_tcount dead;   /* counters of threads that left */
+
+	struct ld_class **classes;
+	unsigned nr_classes, cap_classes;
+	struct ld_class *class_hash[LD_CLASS_HASH];
+	unsigned nr_edges;
+
+	struct ld_class *ranked[LD_MAX_RANKS];
+	unsigned nr_ranked;
+	struct ld_set nested;    /* (from id, to id) pairs seen held-while-acquiring */
+	uint64_t *expect;        /* registered expected edges, in order */
+	unsigned nr_expect, cap_expect;
+
+	struct ld_chain_tab *chains; /* atomic pointer, written under lock */
+	unsigned nr_chains;
+	unsigned long long graph_walks;
+
+	struct ld_report **reports;
+	unsigned nr_reports, cap_reports, sunk;
+	struct ld_set report_keys;
+	void (*sink)(void *arg, const char *line);
+	void *sink_arg;
+
+	/* BFS scratch, sized to cap_classes * 2 */
+	unsigned *bfs_queue;
+	struct ld_edge **bfs_via;
+	unsigned *bfs_from;
+	unsigned char *bfs_vis;
+};
+
+/* ld_ctx.c */
+struct ld_thread *ld_thread_slow(struct ld_ctx *ctx);
+static inline struct ld_thread *ld_self(struct ld_ctx *ctx)
+{
+	struct ld_thread *t = pthread_getspecific(ctx->key);
+
+	return t ? t : ld_thread_slow(ctx);
+}
+/* Whether a wrapper should call the validator (constant false with -Dlockdep=false). */
+static inline bool ld_on(struct ld_ctx *ctx)
+{
+#ifdef VAS_LOCKDEP_OFF
+	(void)ctx;
+	return false;
+#else
+	return ctx && __atomic_load_n(&ctx->enabled, __ATOMIC_RELAXED);
+#endif
+}
+void ld_refresh_name(struct ld_thread *t);
+struct ld_thread *ld_thread_by_pthread(struct ld_ctx *ctx, pthread_t who);
+
+/* ld_class.c */
+struct ld_class *ld_class_get(struct ld_ctx *ctx, const char *name);
+struct ld_class *ld_class_of(struct ld_map *map, unsigned subclass);
+void ld_note_nested(struct ld_ctx *ctx, const struct ld_class *from, const struct ld_class *to);
+void ld_class_free_all(struct ld_ctx *ctx);
+
+/* ld_set / ld_chain.c */
+bool ld_set_has(const struct ld_set *s, uint64_t key);
+int ld_set_add(struct ld_set *s, uint64_t key); /* 1 added, 0 present, -ENOMEM */
+void ld_set_free(struct ld_set *s);
+uint64_t ld_chain_fold(uint64_t key, const struct ld_class *cls, int rtype, bool trylock);
+bool ld_chain_hit(struct ld_ctx *ctx, uint64_t key);
+int ld_chain_add(struct ld_ctx *ctx, uint64_t key);
+void ld_chain_free(struct ld_ctx *ctx);
+
+/* ld_graph.c */
+unsigned ld_dep_type(int held_rtype, int new_rtype);
+int ld_graph_add(struct ld_ctx *ctx, struct ld_thread *t, const struct ld_held *prev,
+		 const struct ld_held *next);
+void ld_graph_free(struct ld_ctx *ctx);
+
+/* ld_held.c */
+int ld_held_find(const struct ld_thread *t, const struct ld_map *map);
+void ld_held_push(struct ld_thread *t, const struct ld_held *h);
+void ld_held_remove(struct ld_thread *t, int i);
+uint64_t ld_top_key(const struct ld_thread *t);
+void ld_usage_mark(struct ld_class *cls, int rtype);
+/* Another thread holding map (best effort), NULL if none; ctx->lock held. */
+const struct ld_thread *ld_held_elsewhere(struct ld_ctx *ctx, const struct ld_thread *self,
+					  const struct ld_map *map);
+
+/* ld_check.c */
+enum ld_verdict { LD_GO = 0, LD_SKIP = 1 };
+enum ld_verdict ld_acquire(struct ld_map *map, int rtype, unsigned subclass, bool trylock,
+			   struct ld_site site);
+/* Returns LD_GO if the caller should really release the lock. */
+enum ld_verdict ld_release(struct ld_map *map, int want, struct ld_site site);
+void ld_check_destroy(struct ld_map *map, bool held, struct ld_site site);
+bool ld_holds(struct ld_map *map, int want); /* want: -1 any, LD_W write, LD_READ read */
+void ld_assert_fail(struct ld_map *map, const char *what, struct ld_site site);
+
+/* ld_report.c: building, storing and emitting reports */
+struct ld_buf {
+	char *p;
+	size_t len, cap;
+};
+void ld_bprintf(struct ld_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const char *ld_base(const char *file);
+struct ld_report *ld_report_new(const char *kind, const char *title);
+void ld_report_class(struct ld_report *r, const char *name);
+void ld_report_chain(struct ld_report *r, const char *name);
+void ld_report_site(struct ld_report *r, struct ld_site s);
+void ld_report_thread(struct ld_report *r, const struct ld_thread *t);
+struct ld_buf *ld_report_buf(struct ld_report *r);
+bool ld_report_seen(struct ld_ctx *ctx, const char *kind, unsigned a, unsigned b,
+		    struct ld_site s);
+void ld_report_add(struct ld_ctx *ctx, struct ld_report *r);
+void ld_report_flush(struct ld_ctx *ctx, struct ld_thread *t);
+void ld_report_free_all(struct ld_ctx *ctx);
+
+/* ld_splat.c: the report kinds (called with ctx->lock held) */
+void ld_put_usage(struct ld_buf *b, const struct ld_class *c);
+void ld_put_lock(struct ld_buf *b, const struct ld_held *h);
+void ld_put_held(struct ld_buf *b, const struct ld_thread *t);
+void ld_splat_circular(struct ld_ctx *ctx, struct ld_thread *t, const struct ld_held *prev,
+		       const struct ld_held *next, struct ld_edge *const *path, unsigned len);
+void ld_splat_recursive(struct ld_ctx *ctx, struct ld_thread *t, const struct ld_held *prev,
+			const struct ld_held *next, bool instance);
+void ld_splat_order(struct ld_ctx *ctx, struct ld_thread *t, const struct ld_held *prev,
+		    const struct ld_held *next);
+void ld_splat_unlock(struct ld_ctx *ctx, struct ld_thread *t, struct ld_map *map,
+		     struct ld_site site);
+void ld_splat_freed(struct ld_ctx *ctx, struct ld_thread *t, struct ld_map *map,
+		    struct ld_site site);
+void ld_splat_exit(struct ld_ctx *ctx, struct ld_thread *t);
+void ld_splat_misc(struct ld_ctx *ctx, struct ld_thread *t, const char *kind, const char *title,
+		   struct ld_map *map, const char *what, struct ld_site site);
+
+#endif

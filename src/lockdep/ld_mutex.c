@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ld_mutex.c - struct kmutex: a kernel-style mutex over a pthread mutex.
+ *
+ * Each operation tells the validator first (when checking is on) and then
+ * does the real thing, in that order for a blocking lock so a deadlock is
+ * reported before the thread hangs, and in the other order for a trylock.
+ * The validator's verdict keeps the process sane after misuse: an unlock by
+ * a thread that does not hold the mutex is reported and not performed; a
+ * re-lock by the holder (AA) is reported and not performed (the matching
+ * unlock is then a no-op too), unless ld_set_abort_on_deadlock() asked for
+ * abort(); a destroy of a held mutex is reported and not performed.
+ *
+ * m->owner/m->owned are written by the holder and read by anyone with
+ * relaxed atomics (kmutex_is_locked, destroy, unlock with checking off).
+ */
+#include "lockdep/ld_int.h"
+
+static void set_owner(struct kmutex *m)
+{
+	__atomic_store_n(&m->owner, pthread_self(), __ATOMIC_RELAXED);
+	__atomic_store_n(&m->owned, 1, __ATOMIC_RELAXED);
+}
+
+static bool owned_by_self(struct kmutex *m)
+{
+	return __atomic_load_n(&m->owned, __ATOMIC_RELAXED) &&
+	       pthread_equal(__atomic_load_n(&m->owner, __ATOMIC_RELAXED), pthread_self());
+}
+
+void kmutex_init(struct kmutex *m, struct ld_ctx *ctx, const char *name)
+{
+	pthread_mutex_init(&m->m, NULL);
+	m->dep.ctx = ctx;
+	m->dep.cls = NULL;
+	m->dep.name = name;
+	m->owned = 0;
+	if (ld_on(ctx))
+		ld_class_of(&m->dep, 0);
+}
+
+void kmutex_destroy_at(struct kmutex *m, struct ld_site s)
+{
+	bool held = __atomic_load_n(&m->owned, __ATOMIC_RELAXED);
+
+	if (ld_on(m->dep.ctx))
+		ld_check_destroy(&m->dep, held, s);
+	if (held)
+		return;
+	pthread_mutex_destroy(&m->m);
+}
+
+void kmutex_lock_at(struct kmutex *m, struct ld_site s) NO_THREAD_SAFETY_ANALYSIS
+{
+	if (ld_on(m->dep.ctx) && ld_acquire(&m->dep, LD_W, 0, false, s) == LD_SKIP)
+		return;
+	pthread_mutex_lock(&m->m);
+	set_owner(m);
+}
+
+void kmutex_lock_nested_at(struct kmutex *m, unsigned subclass, struct ld_site s)
+	NO_THREAD_SAFETY_ANALYSIS
+{
+	if (ld_on(m->dep.ctx) && ld_acquire(&m->dep, LD_W, subclass, false, s) == LD_SKIP)
+		return;
+	pthread_mutex_lock(&m->m);
+	set_owner(m);
+}
+
+bool kmutex_trylock_at(struct kmutex *m, struct ld_site s) NO_THREAD_SAFETY_ANALYSIS
+{
+	if (pthread_mutex_trylock(&m->m))
+		return false;
+	set_owner(m);
+	if (ld_on(m->dep.ctx))
+		ld_acquire(&m->dep, LD_W, 0, true, s);
+	return true;
+}
+
+void kmutex_unlock_at(struct kmutex *m, struct ld_site s) NO_THREAD_SAFETY_ANALYSIS
+{
+	if (ld_on(m->dep.ctx)) {
+		if (ld_release(&m->dep, -1, s) == LD_SKIP)
+			return;
+	} else if (!owned_by_self(m)) {
+		return; /* unchecked misuse: at least do not unlock someone else's mutex */
+	}
+	__atomic_store_n(&m->owned, 0, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&m->m);
+}
+
+bool kmutex_is_locked(struct kmutex *m)
+{
+	return __atomic_load_n(&m->owned, __ATOMIC_RELAXED);
+}
+
+/* --- assertions ---------------------------------------------------------- */
+
+void ld_assert_held_mutex_at(struct kmutex *m, struct ld_site s)
+{
+	if (ld_on(m->dep.ctx) && !ld_holds(&m->dep, -1))
+		ld_assert_fail(&m->dep, "lockdep_assert_held: lock not held", s);
+}
+
+void ld_assert_not_held_mutex_at(struct kmutex *m, struct ld_site s)
+{
+	if (ld_on(m->dep.ctx) && ld_holds(&m->dep, -1))
+		ld_assert_fail(&m->dep, "lockdep_assert_not_held: lock held", s);
+}
