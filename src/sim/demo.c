@@ -91,10 +91,11 @@ static void walk(struct sysfs *fs)
 	step_write(fs, TYPE "/create", U2);
 	step_write(fs, "devices/vfio_ap/matrix/" U2 "/assign_domain", "0x05");
 	step_write(fs, "devices/vfio_ap/matrix/" U2 "/assign_adapter", "0x03");
-	say("nor queues still reserved for the host,");
+	say("nor queues still reserved for the host (05.0007: adapter and domain in the masks),");
 	step_write(fs, "devices/vfio_ap/matrix/" U2 "/assign_adapter", "0x05");
-	say("and the host may not take back queues an mdev has assigned.");
-	step_write(fs, "bus/ap/apmask", "+0x03");
+	step_write(fs, "devices/vfio_ap/matrix/" U2 "/assign_domain", "0x07");
+	say("and the host may not take back a domain an mdev has assigned (05.0005).");
+	step_write(fs, "bus/ap/aqmask", "+0x05");
 	step_cat(fs, "sim/dmesg");
 	say("Stop the guest and remove the mdevs.");
 	step_write(fs, "sim/guests/stop", U);
