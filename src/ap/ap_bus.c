@@ -346,16 +346,23 @@ long ap_bus_mask_store(struct ap_bus *bus, bool adapters, const char *buf, size_
 	return (long)count;
 }
 
+/* Device names as sysfs_streq compares them: one trailing newline is ignored. */
 static int parse_devname(const char *name, bool *is_card, unsigned *apid, unsigned *apqi)
 {
-	char tail;
-	size_t len = strcspn(name, "\n");
+	char buf[16], tail;
+	size_t len = strlen(name);
 
-	if (len == 6 && sscanf(name, "card%2x%c", apid, &tail) == 1) {
+	if (len && name[len - 1] == '\n')
+		len--;
+	if (len == 0 || len >= sizeof(buf))
+		return -ENODEV;
+	memcpy(buf, name, len);
+	buf[len] = 0;
+	if (len == 6 && sscanf(buf, "card%2x%c", apid, &tail) == 1) {
 		*is_card = true;
 		return 0;
 	}
-	if (len == 7 && name[2] == '.' && sscanf(name, "%2x.%4x%c", apid, apqi, &tail) == 2 &&
+	if (len == 7 && buf[2] == '.' && sscanf(buf, "%2x.%4x%c", apid, apqi, &tail) == 2 &&
 	    *apid < BM_BITS && *apqi < BM_BITS) {
 		*is_card = false;
 		return 0;

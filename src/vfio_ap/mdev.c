@@ -169,11 +169,10 @@ long vfio_ap_mdev_remove_store(struct ap_matrix_mdev *m, const char *buf, size_t
 {
 	struct ap_matrix_dev *md = m->md;
 	unsigned long v;
-	int rc = vas_kstrtoul(buf, 0, &v);
 	bool claimed;
 
-	if (rc)
-		return rc;
+	if (vas_kstrtoul(buf, 0, &v))
+		return -EINVAL; /* the mdev core maps every parse error to EINVAL */
 	if (!v)
 		return (long)count;
 	kmutex_lock(&md->mdev_core_lock);
