@@ -96,4 +96,36 @@ int sysfs_type_of(struct sysfs *fs, const char *path, bool follow);
 int sysfs_list(struct sysfs *fs, const char *path,
 	       void (*fn)(void *arg, const char *name, enum sysfs_type type), void *arg);
 
+/*
+ * Node-handle access (the FUSE adapter). A referenced node stays allocated
+ * until sysfs_node_put(), even after it is removed; calls on a removed node
+ * fail with -ENOENT. Inode numbers come from a 64-bit counter (root is 1)
+ * and are never reused while the tree lives.
+ */
+struct sysfs_stat {
+	enum sysfs_type type;
+	unsigned mode;          /* permission bits: 0444/0200/0644, 0755, 0777 */
+	unsigned long long ino;
+};
+void sysfs_node_get(struct sysfs_node *n);
+void sysfs_node_put(struct sysfs_node *n);
+/* dir/name without link following, referenced; NULL with *err -ENOENT/-ENOTDIR. */
+struct sysfs_node *sysfs_lookup_ref(struct sysfs *fs, struct sysfs_node *dir, const char *name,
+				    int *err);
+/* Path as for sysfs_read (follow: the final symlink too), referenced. */
+struct sysfs_node *sysfs_path_ref(struct sysfs *fs, const char *path, bool follow, int *err);
+/* 0 or -ENOENT (removed). */
+int sysfs_node_stat(struct sysfs *fs, struct sysfs_node *n, struct sysfs_stat *st);
+/* show into buf (SYSFS_PAGE bytes): length, -EISDIR, -EACCES, -ENOENT or show's errno. */
+ssize_t sysfs_node_show(struct sysfs *fs, struct sysfs_node *n, char *buf);
+/* store, truncating to SYSFS_PAGE - 1 bytes: as sysfs_write. */
+ssize_t sysfs_node_store(struct sysfs *fs, struct sysfs_node *n, const char *buf, size_t count);
+/* The link text (not NUL-terminated, at most size bytes); -EINVAL, -ENOENT. */
+ssize_t sysfs_node_readlink(struct sysfs *fs, struct sysfs_node *n, char *buf, size_t size);
+/* Each child, sorted by name, with its inode number; -ENOTDIR, -ENOENT. */
+int sysfs_node_list(struct sysfs *fs, struct sysfs_node *dir,
+		    void (*fn)(void *arg, const char *name, enum sysfs_type type,
+			       unsigned long long ino),
+		    void *arg);
+
 #endif

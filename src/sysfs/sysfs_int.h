@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sysfs_int.h - the tree's internals, shared by sysfs.c (nodes, building,
+ * removal, active references) and sysfs_path.c (path walks, client access).
+ *
+ * Two reference counts per node, as in kernfs:
+ *  - refs (lifetime): one held by the tree while the node is linked, one per
+ *    in-flight call and one per external holder (FUSE lookups, open files).
+ *    The node is freed when it drops to zero; a removed node keeps its name,
+ *    type and inode number but has no parent and no children.
+ *  - active calls: every show/store is registered in fs->calls for its
+ *    duration; sysfs_remove() waits until none of the calls inside the
+ *    subtree it unlinked (node->removed_by == its removal id) belongs to
+ *    another thread.
+ */
+#ifndef VAS_SYSFS_INT_H
+#define VAS_SYSFS_INT_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "base/list.h"
+#include "sysfs/sysfs.h"
+
+#define SYSFS_MAX_HOPS 40 /* symlinks followed in one walk (ELOOP) */
+
+struct sysfs_node {
+	struct sysfs *fs;
+	struct list_head all; /* in fs->all, guarded by drain_mu */
+	char *name;
+	enum sysfs_type type;
+	unsigned mode;
+	uint64_t ino;          /* from fs->next_ino, never reused */
+	long refs;             /* lifetime references (atomic) */
+	uint64_t removed_by;   /* 0 while linked, else the removal id (atomic) */
+	/* guarded by tree_lock: */
+	struct sysfs_node *parent; /* NULL for the root and once removed */
+	struct list_head sibling;  /* in parent->children */
+	struct list_head children; /* directories only */
+	struct sysfs_node *hnext;  /* chain in fs->hash */
+	struct sysfs_node *reap;   /* removal batch (owned by the remover) */
+	/* immutable after creation: */
+	struct sysfs_attr attr; /* files: a copy, attr.name == name */
+	void *priv;             /* files: show/store argument */
+	char *link;             /* links: the relative target text */
+};
+
+/* One show/store in flight (lives on the caller's stack). */
+struct sysfs_call {
+	struct sysfs_node *node;
+	pthread_t thread;
+	struct list_head entry; /* in fs->calls, guarded by drain_mu */
+};
+
+struct sysfs {
+	struct krwsem tree_lock; /* "&sysfs->tree_lock", a leaf */
+	struct sysfs_node *root;
+	struct sysfs_node **hash GUARDED_BY(tree_lock); /* (parent, name) -> node */
+	size_t nbuckets GUARDED_BY(tree_lock);
+	size_t nnodes GUARDED_BY(tree_lock);
+	uint64_t next_ino GUARDED_BY(tree_lock);
+	uint64_t next_removal GUARDED_BY(tree_lock);
+	/*
+	 * drain_mu/drain_cv: a plain pthread pair, deliberately outside the
+	 * lock validator. It only guards the calls list, is held for a few
+	 * instructions, never while calling out or taking another lock, so
+	 * it cannot take part in any lock-order cycle.
+	 */
+	pthread_mutex_t drain_mu;
+	pthread_cond_t drain_cv;
+	struct list_head calls; /* guarded by drain_mu */
+	struct list_head all;   /* every allocated node, guarded by drain_mu */
+};
+
+/* sysfs.c */
+struct sysfs_node *sysfs__find(struct sysfs *fs, struct sysfs_node *dir, const char *name,
+			       size_t len) REQUIRES_SHARED(fs->tree_lock);
+bool sysfs__removed(const struct sysfs_node *n);
+struct sysfs_node *sysfs__node_alloc(struct sysfs *fs, const char *name, enum sysfs_type type,
+				     unsigned mode);
+void sysfs__node_free(struct sysfs_node *n);
+/* Links n under dir, or frees it and fails (-EEXIST, -ENOENT, -ENOTDIR). */
+int sysfs__link(struct sysfs *fs, struct sysfs_node *dir, struct sysfs_node *n)
+	REQUIRES(fs->tree_lock);
+void sysfs__hash_delete(struct sysfs *fs, struct sysfs_node *n) REQUIRES(fs->tree_lock);
+/* Starts a show/store on n (tree_lock held for read): refs it and registers. */
+void sysfs__call_begin(struct sysfs *fs, struct sysfs_node *n, struct sysfs_call *c)
+	REQUIRES_SHARED(fs->tree_lock);
+void sysfs__call_end(struct sysfs *fs, struct sysfs_call *c);
+
+/* sysfs_path.c */
+int sysfs__walk(struct sysfs *fs, const char *path, bool follow, struct sysfs_node **out)
+	REQUIRES_SHARED(fs->tree_lock);
+
+#endif

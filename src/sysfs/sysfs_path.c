@@ -1,0 +1,331 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sysfs_path.c - client access to the tree: path walks that follow
+ * symlinks as the VFS does, show/store calls with an active reference,
+ * readlink, stat and sorted listings, by path and by node handle.
+ *
+ * A walk runs under tree_lock held for reading; a link met in the middle
+ * of a path (or at its end when following) is resolved by walking its
+ * stored text from the link's own directory, at most SYSFS_MAX_HOPS links
+ * per walk (-ELOOP). ".." at the root stays at the root. The lock is
+ * dropped before any show/store: the call holds the node instead
+ * (sysfs__call_begin/end).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sysfs/sysfs_int.h"
+
+#define NAME_MAX_LEN 255
+
+static int walk_from(struct sysfs *fs, struct sysfs_node *cur, const char *path, bool follow,
+		     int *hops, struct sysfs_node **out) REQUIRES_SHARED(fs->tree_lock)
+{
+	const char *p = path;
+
+	if (*p == '/')
+		cur = fs->root;
+	while (*p) {
+		size_t len = strcspn(p, "/");
+		const char *next = p + len + (p[len] == '/');
+		struct sysfs_node *n;
+		int rc;
+
+		if (!len || (len == 1 && *p == '.')) {
+			p = next;
+			continue;
+		}
+		if (cur->type != SYSFS_DIR)
+			return -ENOTDIR;
+		if (len > NAME_MAX_LEN)
+			return -ENAMETOOLONG;
+		if (len == 2 && !strncmp(p, "..", 2))
+			n = cur->parent ? cur->parent : cur;
+		else if (!(n = sysfs__find(fs, cur, p, len)))
+			return -ENOENT;
+		if (n->type == SYSFS_LINK && (follow || next[strspn(next, "/")])) {
+			if (++*hops > SYSFS_MAX_HOPS)
+				return -ELOOP;
+			rc = walk_from(fs, n->parent, n->link, true, hops, &n);
+			if (rc)
+				return rc;
+		}
+		cur = n;
+		p = next;
+	}
+	*out = cur;
+	return 0;
+}
+
+int sysfs__walk(struct sysfs *fs, const char *path, bool follow, struct sysfs_node **out)
+{
+	int hops = 0;
+
+	return walk_from(fs, fs->root, path, follow, &hops, out);
+}
+
+struct sysfs_node *sysfs_path_ref(struct sysfs *fs, const char *path, bool follow, int *err)
+{
+	struct sysfs_node *n = NULL;
+	int rc;
+
+	down_read(&fs->tree_lock);
+	rc = sysfs__walk(fs, path, follow, &n);
+	if (!rc)
+		sysfs_node_get(n);
+	up_read(&fs->tree_lock);
+	if (err)
+		*err = rc;
+	return rc ? NULL : n;
+}
+
+struct sysfs_node *sysfs_lookup_ref(struct sysfs *fs, struct sysfs_node *dir, const char *name,
+				    int *err)
+{
+	struct sysfs_node *n = NULL;
+	int rc = -ENOENT;
+
+	down_read(&fs->tree_lock);
+	if (sysfs__removed(dir))
+		rc = -ENOENT;
+	else if (dir->type != SYSFS_DIR)
+		rc = -ENOTDIR;
+	else if ((n = sysfs__find(fs, dir, name, strlen(name))))
+		sysfs_node_get(n);
+	up_read(&fs->tree_lock);
+	if (err)
+		*err = n ? 0 : rc;
+	return n;
+}
+
+int sysfs_node_stat(struct sysfs *fs, struct sysfs_node *n, struct sysfs_stat *st)
+{
+	if (sysfs__removed(n))
+		return -ENOENT;
+	st->type = n->type;
+	st->mode = n->mode;
+	st->ino = n->ino;
+	return 0;
+}
+
+/* Registers a call on a file node; -ENOENT, -EISDIR or -EACCES (per want). */
+static int call_begin(struct sysfs *fs, struct sysfs_node *n, unsigned want,
+		      struct sysfs_call *c)
+{
+	int rc = 0;
+
+	down_read(&fs->tree_lock);
+	if (sysfs__removed(n))
+		rc = -ENOENT;
+	else if (n->type == SYSFS_DIR)
+		rc = -EISDIR;
+	else if (n->type != SYSFS_FILE || !(n->mode & want))
+		rc = -EACCES;
+	else if (want == 0444 ? !n->attr.show : !n->attr.store)
+		rc = -EACCES;
+	else
+		sysfs__call_begin(fs, n, c);
+	up_read(&fs->tree_lock);
+	return rc;
+}
+
+ssize_t sysfs_node_show(struct sysfs *fs, struct sysfs_node *n, char *buf)
+{
+	struct sysfs_call c;
+	ssize_t r = call_begin(fs, n, 0444, &c);
+
+	if (r)
+		return r;
+	memset(buf, 0, SYSFS_PAGE);
+	r = n->attr.show(n->priv, &n->attr, buf);
+	sysfs__call_end(fs, &c);
+	return r > SYSFS_PAGE ? SYSFS_PAGE : r;
+}
+
+ssize_t sysfs_node_store(struct sysfs *fs, struct sysfs_node *n, const char *buf, size_t count)
+{
+	char page[SYSFS_PAGE];
+	struct sysfs_call c;
+	ssize_t r = call_begin(fs, n, 0222, &c);
+
+	if (r)
+		return r;
+	if (count > SYSFS_PAGE - 1)
+		count = SYSFS_PAGE - 1;
+	memcpy(page, buf, count);
+	page[count] = '\0';
+	r = n->attr.store(n->priv, &n->attr, page, count);
+	sysfs__call_end(fs, &c);
+	return r;
+}
+
+ssize_t sysfs_node_readlink(struct sysfs *fs, struct sysfs_node *n, char *buf, size_t size)
+{
+	size_t len;
+
+	if (sysfs__removed(n))
+		return -ENOENT;
+	if (n->type != SYSFS_LINK)
+		return -EINVAL;
+	len = strlen(n->link);
+	if (len > size)
+		len = size;
+	memcpy(buf, n->link, len);
+	return len;
+}
+
+struct entry {
+	const char *name;
+	enum sysfs_type type;
+	unsigned long long ino;
+};
+
+static int entry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct entry *)a)->name, ((const struct entry *)b)->name);
+}
+
+/* Snapshot of dir's children (names copied), sorted; count or -errno. */
+static ssize_t snapshot(struct sysfs *fs, struct sysfs_node *dir, struct entry **out)
+{
+	struct sysfs_node *c;
+	struct entry *v = NULL;
+	size_t n = 0, cap = 0;
+	ssize_t rc = 0;
+
+	down_read(&fs->tree_lock);
+	if (sysfs__removed(dir))
+		rc = -ENOENT;
+	else if (dir->type != SYSFS_DIR)
+		rc = -ENOTDIR;
+	list_for_each_entry(c, &dir->children, sibling) {
+		if (rc)
+			break;
+		if (n == cap) {
+			struct entry *nv = realloc(v, (cap = cap ? cap * 2 : 16) * sizeof(*v));
+
+			if (!nv) {
+				rc = -ENOMEM;
+				break;
+			}
+			v = nv;
+		}
+		v[n] = (struct entry){ strdup(c->name), c->type, c->ino };
+		if (!v[n++].name)
+			rc = -ENOMEM;
+	}
+	up_read(&fs->tree_lock);
+	if (rc) {
+		while (n)
+			free((char *)v[--n].name);
+		free(v);
+		v = NULL;
+	} else {
+		qsort(v, n, sizeof(*v), entry_cmp);
+	}
+	*out = v;
+	return rc ? rc : (ssize_t)n;
+}
+
+int sysfs_node_list(struct sysfs *fs, struct sysfs_node *dir,
+		    void (*fn)(void *arg, const char *name, enum sysfs_type type,
+			       unsigned long long ino),
+		    void *arg)
+{
+	struct entry *v;
+	ssize_t n = snapshot(fs, dir, &v);
+
+	for (ssize_t i = 0; i < n; i++)
+		fn(arg, v[i].name, v[i].type, v[i].ino);
+	for (ssize_t i = 0; i < n; i++)
+		free((char *)v[i].name);
+	free(v);
+	return n < 0 ? (int)n : 0;
+}
+
+/* --- by path --------------------------------------------------------- */
+
+ssize_t sysfs_read(struct sysfs *fs, const char *path, char *buf, size_t size)
+{
+	char page[SYSFS_PAGE];
+	int err;
+	struct sysfs_node *n = sysfs_path_ref(fs, path, true, &err);
+	ssize_t r;
+
+	if (!n)
+		return err;
+	r = sysfs_node_show(fs, n, page);
+	sysfs_node_put(n);
+	if (r < 0)
+		return r;
+	if ((size_t)r > size)
+		r = size;
+	memcpy(buf, page, r);
+	return r;
+}
+
+ssize_t sysfs_write(struct sysfs *fs, const char *path, const char *buf, size_t count)
+{
+	int err;
+	struct sysfs_node *n = sysfs_path_ref(fs, path, true, &err);
+	ssize_t r;
+
+	if (!n)
+		return err;
+	r = sysfs_node_store(fs, n, buf, count);
+	sysfs_node_put(n);
+	return r;
+}
+
+ssize_t sysfs_readlink(struct sysfs *fs, const char *path, char *buf, size_t size)
+{
+	int err;
+	struct sysfs_node *n = sysfs_path_ref(fs, path, false, &err);
+	ssize_t r;
+
+	if (!n)
+		return err;
+	r = sysfs_node_readlink(fs, n, buf, size);
+	sysfs_node_put(n);
+	return r;
+}
+
+int sysfs_type_of(struct sysfs *fs, const char *path, bool follow)
+{
+	struct sysfs_node *n = NULL;
+	int rc;
+
+	down_read(&fs->tree_lock);
+	rc = sysfs__walk(fs, path, follow, &n);
+	if (!rc)
+		rc = n->type;
+	up_read(&fs->tree_lock);
+	return rc;
+}
+
+struct list_by_path {
+	void (*fn)(void *arg, const char *name, enum sysfs_type type);
+	void *arg;
+};
+
+static void list_one(void *arg, const char *name, enum sysfs_type type, unsigned long long ino)
+{
+	struct list_by_path *l = arg;
+
+	l->fn(l->arg, name, type);
+}
+
+int sysfs_list(struct sysfs *fs, const char *path,
+	       void (*fn)(void *arg, const char *name, enum sysfs_type type), void *arg)
+{
+	struct list_by_path l = { fn, arg };
+	int err;
+	struct sysfs_node *n = sysfs_path_ref(fs, path, true, &err);
+
+	if (!n)
+		return err;
+	err = sysfs_node_list(fs, n, list_one, &l);
+	sysfs_node_put(n);
+	return err;
+}
