@@ -333,11 +333,8 @@ long ap_bus_mask_store(struct ap_bus *bus, bool adapters, const char *buf, size_
 	}
 	bm_andnot(&reserved, &nmask, cur);
 	if (!bm_empty(&reserved)) {
-		bm256 all;
-
-		/* v6.19: the other dimension is passed as all ones */
-		bm_fill(&all);
-		rc = adapters ? call_in_use(bus, &reserved, &all) : call_in_use(bus, &all, &reserved);
+		rc = adapters ? call_in_use(bus, &reserved, &bus->aqm)
+			      : call_in_use(bus, &bus->apm, &reserved);
 		if (rc) {
 			kmutex_unlock(&bus->perms_mutex);
 			return -EBUSY;
