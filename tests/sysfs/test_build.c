@@ -97,7 +97,8 @@ static void test_remove(struct sysfs *fs)
 	again = sysfs_mkdir_p(fs, "devices/y/z");
 	sysfs_add_files(fs, again, attrs, 3, NULL);
 	h = sysfs_path_ref(fs, "devices/y/z/mid", true, &err);
-	tap_ok(h && sysfs_node_stat(fs, h, &st2) == 0 && st2.ino > st1.ino,
+	err = h ? sysfs_node_stat(fs, h, &st2) : err;
+	tap_ok(h && !err && st2.ino > st1.ino,
 	       "re-created node has a new inode number (%llu > %llu)", st2.ino, st1.ino);
 	sysfs_node_put(h);
 	sysfs_remove(fs, NULL);

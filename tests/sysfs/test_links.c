@@ -84,10 +84,12 @@ static void test_dangling(struct sysfs *fs)
 
 	tap_ok(sysfs_add_link(fs, a, "x", b) == 0, "link a/x -> b");
 	tap_ok(sysfs_add_link(fs, a, "x", b) == -EEXIST, "same name again: -EEXIST");
+	sysfs_node_get(b); /* keep the removed node allocated for the next check */
 	sysfs_remove(fs, b);
 	tap_ok(sysfs_type_of(fs, "loop/a/x", false) == SYSFS_LINK, "dangling link stays");
 	tap_ok(sysfs_type_of(fs, "loop/a/x", true) == -ENOENT, "following it: -ENOENT");
 	tap_ok(sysfs_add_link(fs, a, "y", b) == -ENOENT, "link to a removed node: -ENOENT");
+	sysfs_node_put(b);
 	b = sysfs_mkdir_p(fs, "loop/b");
 	sysfs_add_link(fs, b, "back", sysfs_mkdir_p(fs, "loop/a"));
 	tap_ok(sysfs_type_of(fs, "loop/a/x/back/x/back/x", true) == SYSFS_DIR,
