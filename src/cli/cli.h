@@ -6,8 +6,8 @@
  * name, parses its options with getopt_long and returns the process exit
  * status: 0 success, 1 a failed run, 2 a command-line or input error
  * (one line on stderr naming the bad argument). `mount` lives in
- * src/fuse/mount_cmd.c and `demo` in src/sim/demo.c; the build defines
- * VAS_HAVE_MOUNT / VAS_HAVE_DEMO when they are there.
+ * src/fuse/mount_cmd.c (the build defines VAS_HAVE_MOUNT when it is built)
+ * and `demo` in src/sim/demo.c (declared in sim/demo.h).
  */
 #ifndef VAS_CLI_H
 #define VAS_CLI_H
@@ -18,7 +18,6 @@
 
 int vas_cmd_run(int argc, char **argv);
 int vas_cmd_mount(int argc, char **argv);
-int vas_cmd_demo(int argc, char **argv);
 
 /*
  * Reports a getopt_long error for subcommand cmd: the unknown option or

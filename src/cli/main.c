@@ -4,10 +4,10 @@
  * program's own --help and --version (interface.md section 1).
  *
  * Subcommands are a const table; `SUBCOMMAND --help` is each subcommand's
- * business. Parts that another component provides (mount from the FUSE
- * adapter, demo from the simulator) are linked in when the build finds
- * them; otherwise their entry says so and exits 2. `torture` is reserved
- * for the stress harness and not listed until it exists.
+ * business. `demo` comes from the simulator (src/sim/demo.c), `mount` from
+ * the FUSE adapter, which is linked in only when libfuse3 is there: without
+ * it the entry says so and exits 2. `torture` is reserved for the stress
+ * harness and not listed until it exists.
  */
 #include <getopt.h>
 #include <stdbool.h>
@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "sim/demo.h"
 
 #ifndef VAS_VERSION
 #define VAS_VERSION "unknown"
@@ -30,13 +31,6 @@ static int not_built(const char *what)
 int vas_cmd_mount(int argc, char **argv)
 {
 	return not_built("mount (needs libfuse3)");
-}
-#endif
-
-#ifndef VAS_HAVE_DEMO
-int vas_cmd_demo(int argc, char **argv)
-{
-	return not_built("demo");
 }
 #endif
 
