@@ -102,11 +102,14 @@ static void circular_scenario(struct ld_buf *b, const struct ld_held *prev,
 			      const struct ld_held *next, const struct ld_class *parent,
 			      const struct ld_edge *last)
 {
+	/* the parent was held shared on the last edge if it was never held exclusive there */
+	int parent_rtype = (last->types & (LD_DEP_EN | LD_DEP_ER)) ? LD_W : LD_READ;
+
 	ld_bprintf(b, " Possible unsafe locking scenario:\n\n");
 	ld_bprintf(b, "       CPU0                    CPU1\n");
 	ld_bprintf(b, "       ----                    ----\n");
 	ld_bprintf(b, "  %s(%s);\n", lk(prev->rtype), prev->cls->name);
-	ld_bprintf(b, CPU1_PAD "lock(%s);\n", parent->name);
+	ld_bprintf(b, CPU1_PAD "%s(%s);\n", lk(parent_rtype), parent->name);
 	ld_bprintf(b, CPU1_PAD "%s(%s);\n", lk(last->to_rtype), prev->cls->name);
 	ld_bprintf(b, "  %s(%s);\n", lk(next->rtype), next->cls->name);
 	ld_bprintf(b, "\n *** DEADLOCK ***\n\n");
