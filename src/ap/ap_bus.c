@@ -280,7 +280,7 @@ void ap_card_device_del(struct ap_bus *bus, struct ap_card *c)
 /* Rebinds every queue whose reservation no longer matches its driver. */
 int ap_driver_sysfs_add(struct ap_bus *bus, struct ap_driver *drv);
 
-static void ap_bus_revise_bindings(struct ap_bus *bus)
+static void ap_bus_revise_bindings(struct ap_bus *bus, const bm256 *old_apm, const bm256 *old_aqm)
 {
 	kmutex_lock(&bus->scan_mutex);
 	for (unsigned a = 0; a < BM_BITS; a++) {
@@ -294,12 +294,16 @@ static void ap_bus_revise_bindings(struct ap_bus *bus)
 
 			if (!q)
 				continue;
+			bool was = bm_test(old_apm, a) && bm_test(old_aqm, d);
+
 			kmutex_lock(&q->dev.device_lock);
 			res = queue_reserved(bus, q->qid);
 			if (q->dev.driver &&
 			    ((q->dev.driver->flags & AP_DRIVER_FLAG_DEFAULT) != 0) != res)
 				ap_queue_release_driver(bus, q);
-			ap_queue_attach(bus, q);
+			/* an unbound queue is tried only if its reservation changed */
+			if (q->dev.driver == NULL && was != res)
+				ap_queue_attach(bus, q);
 			kmutex_unlock(&q->dev.device_lock);
 		}
 	}
@@ -320,7 +324,7 @@ static int call_in_use(struct ap_bus *bus, const bm256 *apm, const bm256 *aqm)
 
 long ap_bus_mask_store(struct ap_bus *bus, bool adapters, const char *buf, size_t count)
 {
-	bm256 nmask, reserved;
+	bm256 nmask, reserved, old_apm, old_aqm;
 	bm256 *cur;
 	int rc;
 
@@ -340,9 +344,11 @@ long ap_bus_mask_store(struct ap_bus *bus, bool adapters, const char *buf, size_
 			return -EBUSY;
 		}
 	}
+	old_apm = bus->apm;
+	old_aqm = bus->aqm;
 	*cur = nmask;
 	kmutex_unlock(&bus->perms_mutex);
-	ap_bus_revise_bindings(bus);
+	ap_bus_revise_bindings(bus, &old_apm, &old_aqm);
 	return (long)count;
 }
 
