@@ -10,13 +10,87 @@
  * a `variant` directive. A `host` block reaches the config parser through
  * fmemopen() with one blank line per script line before it, so the config
  * parser's line numbers are the script's own.
+ *
+ * The world is normally one struct sim (script_sim_ops): its private
+ * pointer is a zeroed struct script_sim that boot fills and shutdown
+ * (sim_free with its leak report) empties. The log and the validator are
+ * read through the simulator's own objects, not through sim/dmesg and
+ * sim/lockdep, so they are never cut at the sysfs page size.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/klog.h"
+#include "lockdep/lockdep.h"
 #include "script/script_int.h"
+
+/* --- the simulated host as a world ----------------------------------- */
+
+static int sim_boot(void *w, const struct script_host *host, char *err, size_t len)
+{
+	struct script_sim *ss = w;
+
+	ss->sim = sim_new(&host->cfg, host->variant, err, len);
+	return ss->sim ? 0 : -EINVAL;
+}
+
+static struct sysfs *sim_fs(void *w)
+{
+	struct script_sim *ss = w;
+
+	return sim_sysfs(ss->sim);
+}
+
+static char *sim_dmesg(void *w)
+{
+	struct script_sim *ss = w;
+
+	return klog_dump(sim_klog(ss->sim));
+}
+
+static unsigned sim_ld_count(void *w)
+{
+	struct script_sim *ss = w;
+
+	return ld_nr_reports(sim_lockdep(ss->sim));
+}
+
+static char *sim_ld_text(void *w)
+{
+	struct script_sim *ss = w;
+
+	return ld_report_text(sim_lockdep(ss->sim));
+}
+
+static int sim_consistent(void *w, char *rep, size_t len)
+{
+	struct script_sim *ss = w;
+
+	return sim_check(ss->sim, rep, len);
+}
+
+static int sim_shutdown(void *w, char *rep, size_t len)
+{
+	struct script_sim *ss = w;
+	int n = sim_free(ss->sim, rep, len);
+
+	ss->sim = NULL;
+	return n;
+}
+
+const struct script_world_ops script_sim_ops = {
+	.boot = sim_boot,
+	.sysfs = sim_fs,
+	.dmesg = sim_dmesg,
+	.lockdep_count = sim_ld_count,
+	.lockdep_text = sim_ld_text,
+	.check = sim_consistent,
+	.shutdown = sim_shutdown,
+};
+
+/* --- from a file to an exit status ------------------------------------- */
 
 static int prepare_variant(const struct script *s, const char *name,
 			   const struct script_opts *opts, struct script_host *host, char *err,

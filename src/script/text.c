@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * text.c - the byte notation of scripts, both ways.
+ * text.c - the notations of scripts: bytes (both ways) and errno names.
  *
  * script_unescape decodes a TEXT as written in a script (docs/scripts.md:
  * \n \t \s \0 \xHH \\, everything else literal). script_fput_escaped is its
@@ -8,6 +8,13 @@
  * what was expected or read (a trailing space, a missing newline, a NUL),
  * and the printed form between the quotes can be pasted back into a script.
  * The quotes themselves are not escaped: the text ends at the last quote.
+ *
+ * Errno names (`fail EADDRINUSE ...`, and errnos in diagnostics) come from
+ * one const table of the host's <errno.h> values plus the kernel-internal
+ * ERESTARTSYS (512), which a sysfs store can return but user space never
+ * sees. Where two names share a value (EAGAIN/EWOULDBLOCK,
+ * EDEADLK/EDEADLOCK, EOPNOTSUPP/ENOTSUP on Linux) both parse and the first
+ * in the table is printed.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -121,4 +128,65 @@ void script_fput_escaped(FILE *f, const char *buf, size_t len)
 			fputc(c, f);
 	}
 	fputc('"', f);
+}
+
+/* --- errno names ------------------------------------------------------ */
+
+#ifndef ERESTARTSYS
+#define ERESTARTSYS 512
+#endif
+
+struct errname {
+	const char *name;
+	int value;
+};
+
+#define E(x) { #x, x }
+static const struct errname errnames[] = {
+	E(EPERM),	  E(ENOENT),	   E(ESRCH),	    E(EINTR),
+	E(EIO),		  E(ENXIO),	   E(E2BIG),	    E(ENOEXEC),
+	E(EBADF),	  E(ECHILD),	   E(EAGAIN),	    E(EWOULDBLOCK),
+	E(ENOMEM),	  E(EACCES),	   E(EFAULT),	    E(ENOTBLK),
+	E(EBUSY),	  E(EEXIST),	   E(EXDEV),	    E(ENODEV),
+	E(ENOTDIR),	  E(EISDIR),	   E(EINVAL),	    E(ENFILE),
+	E(EMFILE),	  E(ENOTTY),	   E(ETXTBSY),	    E(EFBIG),
+	E(ENOSPC),	  E(ESPIPE),	   E(EROFS),	    E(EMLINK),
+	E(EPIPE),	  E(EDOM),	   E(ERANGE),	    E(EDEADLK),
+	E(EDEADLOCK),	  E(ENAMETOOLONG), E(ENOLCK),	    E(ENOSYS),
+	E(ENOTEMPTY),	  E(ELOOP),	   E(ENOMSG),	    E(EIDRM),
+	E(ENOSTR),	  E(ENODATA),	   E(ETIME),	    E(ENOSR),
+	E(EREMOTE),	  E(ENOLINK),	   E(EPROTO),	    E(EBADMSG),
+	E(EOVERFLOW),	  E(EILSEQ),	   E(EUSERS),	    E(ENOTSOCK),
+	E(EDESTADDRREQ),  E(EMSGSIZE),	   E(EPROTOTYPE),   E(ENOPROTOOPT),
+	E(EPROTONOSUPPORT), E(EOPNOTSUPP), E(ENOTSUP),	    E(EAFNOSUPPORT),
+	E(EADDRINUSE),	  E(EADDRNOTAVAIL), E(ENETDOWN),    E(ENETUNREACH),
+	E(ECONNABORTED),  E(ECONNRESET),   E(ENOBUFS),	    E(EISCONN),
+	E(ENOTCONN),	  E(ETIMEDOUT),	   E(ECONNREFUSED), E(EHOSTUNREACH),
+	E(EALREADY),	  E(EINPROGRESS),  E(ESTALE),	    E(EDQUOT),
+	E(ECANCELED),	  E(EOWNERDEAD),   E(ENOTRECOVERABLE), E(ENOKEY),
+	E(EKEYEXPIRED),	  E(EKEYREVOKED),  E(EKEYREJECTED), E(ENOMEDIUM),
+	E(EMEDIUMTYPE),	  E(EHWPOISON),	   E(ERESTARTSYS),
+};
+#undef E
+
+int script_errno_parse(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(errnames) / sizeof(errnames[0]); i++)
+		if (!strcmp(errnames[i].name, name))
+			return errnames[i].value;
+	return 0;
+}
+
+const char *script_errno_name(int err)
+{
+	size_t i;
+
+	if (err < 0)
+		err = -err;
+	for (i = 0; i < sizeof(errnames) / sizeof(errnames[0]); i++)
+		if (errnames[i].value == err)
+			return errnames[i].name;
+	return NULL;
 }
