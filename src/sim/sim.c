@@ -117,6 +117,7 @@ int sim_free(struct sim *s, char *out, size_t len)
 {
 	struct report r = { out, len, 0, 0 };
 	int held = ld_held_count(s->ld);
+	unsigned reports = ld_nr_reports(s->ld);
 
 	if (out && len)
 		out[0] = 0;
@@ -142,6 +143,9 @@ int sim_free(struct sim *s, char *out, size_t len)
 	kmutex_unlock(&s->guests_reg_lock);
 	if (ld_held_count(s->ld))
 		problem(&r, "leak: locks held after shutdown");
+	if (ld_nr_reports(s->ld) > reports)
+		problem(&r, "lock validator: %u new report(s) during shutdown",
+			ld_nr_reports(s->ld) - reports);
 	kmutex_destroy(&s->guests_reg_lock);
 	ap_bus_destroy(&s->bus);
 	ap_hw_destroy(&s->hw);
