@@ -32,40 +32,9 @@ static uint64_t mix64(uint64_t x)
 	return x;
 }
 
-uint64_t ld_chain_fold(uint64_t key, const struct ld_class *cls, int rtype, bool trylock)
-{
-	uint64_t v = ((uint64_t)cls->id << 3) | ((uint64_t)rtype << 1) | trylock;
-
-	key = ((key << 23) | (key >> 41)) ^ ((v + 1) * 0x9e3779b97f4a7c15ULL);
-	key = mix64(key);
-	return key ? key : 1;
-}
-
-static unsigned slot_of(uint64_t key, unsigned mask)
-{
-	return (unsigned)(key ^ (key >> 29)) & mask;
-}
-
-bool ld_chain_hit(struct ld_ctx *ctx, uint64_t key)
-{
-	struct ld_chain_tab *tab = __atomic_load_n(&ctx->chains, __ATOMIC_ACQUIRE);
-	unsigned i;
-	uint64_t v;
-
-	if (!tab)
-		return false;
-	for (i = slot_of(key, tab->mask);; i = (i + 1) & tab->mask) {
-		v = __atomic_load_n(&tab->slot[i], __ATOMIC_RELAXED);
-		if (v == key)
-			return true;
-		if (!v)
-			return false;
-	}
-}
-
 static void tab_put(struct ld_chain_tab *tab, uint64_t key)
 {
-	unsigned i = slot_of(key, tab->mask);
+	unsigned i = ld_chain_slot(key, tab->mask);
 
 	while (tab->slot[i])
 		i = (i + 1) & tab->mask;
@@ -123,7 +92,7 @@ bool ld_set_has(const struct ld_set *s, uint64_t key)
 
 	if (!s->slot)
 		return false;
-	for (i = slot_of(mix64(key), s->mask); s->slot[i]; i = (i + 1) & s->mask)
+	for (i = ld_chain_slot(mix64(key), s->mask); s->slot[i]; i = (i + 1) & s->mask)
 		if (s->slot[i] == key)
 			return true;
 	return false;
@@ -153,7 +122,7 @@ int ld_set_add(struct ld_set *s, uint64_t key)
 		return 0;
 	if ((!s->slot || (s->n + 1) * 2 > s->mask + 1) && set_grow(s))
 		return -ENOMEM;
-	i = slot_of(mix64(key), s->mask);
+	i = ld_chain_slot(mix64(key), s->mask);
 	while (s->slot[i])
 		i = (i + 1) & s->mask;
 	s->slot[i] = key;

@@ -134,8 +134,9 @@ static void depth_overflow(struct ld_ctx *ctx, struct ld_thread *t, struct ld_ma
 }
 
 enum ld_verdict ld_acquire(struct ld_map *map, int rtype, unsigned subclass, bool trylock,
-			   struct ld_site site)
+			   const struct ld_site *sitep)
 {
+	struct ld_site site = *sitep;
 	struct ld_ctx *ctx = map->ctx;
 	struct ld_thread *t = ld_self(ctx);
 	struct ld_held h = { .map = map, .site = site, .rtype = (unsigned char)rtype,
@@ -171,8 +172,9 @@ static bool kind_matches(int held, int want)
 	return want < 0 || (want == LD_W ? held == LD_W : held != LD_W);
 }
 
-enum ld_verdict ld_release(struct ld_map *map, int want, struct ld_site site)
+enum ld_verdict ld_release(struct ld_map *map, int want, const struct ld_site *sitep)
 {
+	struct ld_site site = *sitep;
 	struct ld_ctx *ctx = map->ctx;
 	struct ld_thread *t = ld_self(ctx);
 	int i = ld_held_find(t, map);

@@ -18,17 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void write_begin(struct ld_thread *t)
-{
-	__atomic_store_n(&t->seq, t->seq + 1, __ATOMIC_RELAXED);
-	__atomic_thread_fence(__ATOMIC_RELEASE);
-}
-
-static void write_end(struct ld_thread *t)
-{
-	__atomic_store_n(&t->seq, t->seq + 1, __ATOMIC_RELEASE);
-}
-
 int ld_held_find(const struct ld_thread *t, const struct ld_map *map)
 {
 	int i;
@@ -39,35 +28,6 @@ int ld_held_find(const struct ld_thread *t, const struct ld_map *map)
 	return -1;
 }
 
-uint64_t ld_top_key(const struct ld_thread *t)
-{
-	return t->depth ? t->held[t->depth - 1].chain_key : 0;
-}
-
-void ld_usage_mark(struct ld_class *cls, int rtype)
-{
-	unsigned bit = rtype == LD_W ? 1u : 2u;
-
-	if (!(__atomic_load_n(&cls->usage, __ATOMIC_RELAXED) & bit))
-		__atomic_fetch_or(&cls->usage, bit, __ATOMIC_RELAXED);
-}
-
-static void rank_get(struct ld_thread *t, int rank)
-{
-	if (rank < 0)
-		return;
-	if (t->rank_cnt[rank]++ == 0)
-		t->rank_mask |= 1ULL << rank;
-}
-
-static void rank_put(struct ld_thread *t, int rank)
-{
-	if (rank < 0 || !t->rank_cnt[rank])
-		return;
-	if (--t->rank_cnt[rank] == 0)
-		t->rank_mask &= ~(1ULL << rank);
-}
-
 /* Pushes h (its chain_key already folded); a full stack only counts. */
 void ld_held_push(struct ld_thread *t, const struct ld_held *h)
 {
@@ -75,10 +35,10 @@ void ld_held_push(struct ld_thread *t, const struct ld_held *h)
 		t->overflow++;
 		return;
 	}
-	write_begin(t);
+	ld_held_write_begin(t);
 	t->held[t->depth++] = *h;
-	rank_get(t, h->rank);
-	write_end(t);
+	ld_rank_get(t, h->rank);
+	ld_held_write_end(t);
 }
 
 void ld_held_remove(struct ld_thread *t, int i)
@@ -86,8 +46,8 @@ void ld_held_remove(struct ld_thread *t, int i)
 	uint64_t key;
 	int j;
 
-	write_begin(t);
-	rank_put(t, t->held[i].rank);
+	ld_held_write_begin(t);
+	ld_rank_put(t, t->held[i].rank);
 	memmove(&t->held[i], &t->held[i + 1], (size_t)(t->depth - i - 1) * sizeof(t->held[0]));
 	t->depth--;
 	key = i ? t->held[i - 1].chain_key : 0;
@@ -95,7 +55,7 @@ void ld_held_remove(struct ld_thread *t, int i)
 		key = ld_chain_fold(key, t->held[j].cls, t->held[j].rtype, t->held[j].trylock);
 		t->held[j].chain_key = key;
 	}
-	write_end(t);
+	ld_held_write_end(t);
 }
 
 /* --- pin cookies -------------------------------------------------------- */

@@ -176,8 +176,39 @@ void ld_class_free_all(struct ld_ctx *ctx);
 bool ld_set_has(const struct ld_set *s, uint64_t key);
 int ld_set_add(struct ld_set *s, uint64_t key); /* 1 added, 0 present, -ENOMEM */
 void ld_set_free(struct ld_set *s);
-uint64_t ld_chain_fold(uint64_t key, const struct ld_class *cls, int rtype, bool trylock);
-bool ld_chain_hit(struct ld_ctx *ctx, uint64_t key);
+/* Folds one held entry into a chain key (never 0). */
+static inline uint64_t ld_chain_fold(uint64_t key, const struct ld_class *cls, int rtype,
+				     bool trylock)
+{
+	uint64_t v = ((uint64_t)cls->id << 3) | ((uint64_t)rtype << 1) | trylock;
+
+	key = ((key << 23) | (key >> 41)) ^ ((v + 1) * 0x9e3779b97f4a7c15ULL);
+	key ^= key >> 33;
+	key *= 0xff51afd7ed558ccdULL;
+	key ^= key >> 29;
+	return key ? key : 1;
+}
+static inline unsigned ld_chain_slot(uint64_t key, unsigned mask)
+{
+	return (unsigned)(key ^ (key >> 29)) & mask;
+}
+/* Lock-free chain cache probe (see ld_chain.c). */
+static inline bool ld_chain_hit(struct ld_ctx *ctx, uint64_t key)
+{
+	struct ld_chain_tab *tab = __atomic_load_n(&ctx->chains, __ATOMIC_ACQUIRE);
+	unsigned i;
+	uint64_t v;
+
+	if (!tab)
+		return false;
+	for (i = ld_chain_slot(key, tab->mask);; i = (i + 1) & tab->mask) {
+		v = __atomic_load_n(&tab->slot[i], __ATOMIC_RELAXED);
+		if (v == key)
+			return true;
+		if (!v)
+			return false;
+	}
+}
 int ld_chain_add(struct ld_ctx *ctx, uint64_t key);
 void ld_chain_free(struct ld_ctx *ctx);
 
@@ -191,8 +222,37 @@ void ld_graph_free(struct ld_ctx *ctx);
 int ld_held_find(const struct ld_thread *t, const struct ld_map *map);
 void ld_held_push(struct ld_thread *t, const struct ld_held *h);
 void ld_held_remove(struct ld_thread *t, int i);
-uint64_t ld_top_key(const struct ld_thread *t);
-void ld_usage_mark(struct ld_class *cls, int rtype);
+static inline uint64_t ld_top_key(const struct ld_thread *t)
+{
+	return t->depth ? t->held[t->depth - 1].chain_key : 0;
+}
+static inline void ld_usage_mark(struct ld_class *cls, int rtype)
+{
+	unsigned bit = rtype == LD_W ? 1u : 2u;
+
+	if (!(__atomic_load_n(&cls->usage, __ATOMIC_RELAXED) & bit))
+		__atomic_fetch_or(&cls->usage, bit, __ATOMIC_RELAXED);
+}
+/* The owner thread brackets every change of its stack (seqcount for dumps). */
+static inline void ld_held_write_begin(struct ld_thread *t)
+{
+	__atomic_store_n(&t->seq, t->seq + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+}
+static inline void ld_held_write_end(struct ld_thread *t)
+{
+	__atomic_store_n(&t->seq, t->seq + 1, __ATOMIC_RELEASE);
+}
+static inline void ld_rank_get(struct ld_thread *t, int rank)
+{
+	if (rank >= 0 && t->rank_cnt[rank]++ == 0)
+		t->rank_mask |= 1ULL << rank;
+}
+static inline void ld_rank_put(struct ld_thread *t, int rank)
+{
+	if (rank >= 0 && t->rank_cnt[rank] && --t->rank_cnt[rank] == 0)
+		t->rank_mask &= ~(1ULL << rank);
+}
 /* Another thread holding map (best effort), NULL if none; ctx->lock held. */
 const struct ld_thread *ld_held_elsewhere(struct ld_ctx *ctx, const struct ld_thread *self,
 					  const struct ld_map *map);
@@ -200,9 +260,9 @@ const struct ld_thread *ld_held_elsewhere(struct ld_ctx *ctx, const struct ld_th
 /* ld_check.c */
 enum ld_verdict { LD_GO = 0, LD_SKIP = 1 };
 enum ld_verdict ld_acquire(struct ld_map *map, int rtype, unsigned subclass, bool trylock,
-			   struct ld_site site);
+			   const struct ld_site *site);
 /* Returns LD_GO if the caller should really release the lock. */
-enum ld_verdict ld_release(struct ld_map *map, int want, struct ld_site site);
+enum ld_verdict ld_release(struct ld_map *map, int want, const struct ld_site *site);
 void ld_check_destroy(struct ld_map *map, bool held, struct ld_site site);
 bool ld_holds(struct ld_map *map, int want); /* want: -1 any, LD_W write, LD_READ read */
 void ld_assert_fail(struct ld_map *map, const char *what, struct ld_site site);

@@ -14,7 +14,7 @@
  * m->owner/m->owned are written by the holder and read by anyone with
  * relaxed atomics (kmutex_is_locked, destroy, unlock with checking off).
  */
-#include "lockdep/ld_int.h"
+#include "lockdep/ld_fast.h"
 
 static void set_owner(struct kmutex *m)
 {
@@ -52,7 +52,7 @@ void kmutex_destroy_at(struct kmutex *m, struct ld_site s)
 
 void kmutex_lock_at(struct kmutex *m, struct ld_site s) NO_THREAD_SAFETY_ANALYSIS
 {
-	if (ld_on(m->dep.ctx) && ld_acquire(&m->dep, LD_W, 0, false, s) == LD_SKIP)
+	if (ld_on(m->dep.ctx) && ld_acquire_fast(&m->dep, LD_W, &s) == LD_SKIP)
 		return;
 	pthread_mutex_lock(&m->m);
 	set_owner(m);
@@ -61,7 +61,7 @@ void kmutex_lock_at(struct kmutex *m, struct ld_site s) NO_THREAD_SAFETY_ANALYSI
 void kmutex_lock_nested_at(struct kmutex *m, unsigned subclass, struct ld_site s)
 	NO_THREAD_SAFETY_ANALYSIS
 {
-	if (ld_on(m->dep.ctx) && ld_acquire(&m->dep, LD_W, subclass, false, s) == LD_SKIP)
+	if (ld_on(m->dep.ctx) && ld_acquire(&m->dep, LD_W, subclass, false, &s) == LD_SKIP)
 		return;
 	pthread_mutex_lock(&m->m);
 	set_owner(m);
@@ -73,14 +73,14 @@ bool kmutex_trylock_at(struct kmutex *m, struct ld_site s) NO_THREAD_SAFETY_ANAL
 		return false;
 	set_owner(m);
 	if (ld_on(m->dep.ctx))
-		ld_acquire(&m->dep, LD_W, 0, true, s);
+		ld_acquire(&m->dep, LD_W, 0, true, &s);
 	return true;
 }
 
 void kmutex_unlock_at(struct kmutex *m, struct ld_site s) NO_THREAD_SAFETY_ANALYSIS
 {
 	if (ld_on(m->dep.ctx)) {
-		if (ld_release(&m->dep, -1, s) == LD_SKIP)
+		if (ld_release_fast(&m->dep, -1, &s) == LD_SKIP)
 			return;
 	} else if (!owned_by_self(m)) {
 		return; /* unchecked misuse: at least do not unlock someone else's mutex */

@@ -14,7 +14,7 @@
  * thread, or held in the other mode) is reported and not performed, and a
  * reported self-deadlock is not performed either (see ld_mutex.c).
  */
-#include "lockdep/ld_int.h"
+#include "lockdep/ld_fast.h"
 
 void krwsem_init(struct krwsem *s, struct ld_ctx *ctx, const char *name)
 {
@@ -55,21 +55,21 @@ static void read_lock(struct krwsem *s, bool recursive)
 
 void down_read_at(struct krwsem *s, struct ld_site site) NO_THREAD_SAFETY_ANALYSIS
 {
-	if (ld_on(s->dep.ctx) && ld_acquire(&s->dep, LD_READ, 0, false, site) == LD_SKIP)
+	if (ld_on(s->dep.ctx) && ld_acquire_fast(&s->dep, LD_READ, &site) == LD_SKIP)
 		return;
 	read_lock(s, false);
 }
 
 void down_read_recursive_at(struct krwsem *s, struct ld_site site) NO_THREAD_SAFETY_ANALYSIS
 {
-	if (ld_on(s->dep.ctx) && ld_acquire(&s->dep, LD_RREAD, 0, false, site) == LD_SKIP)
+	if (ld_on(s->dep.ctx) && ld_acquire_fast(&s->dep, LD_RREAD, &site) == LD_SKIP)
 		return;
 	read_lock(s, true);
 }
 
 void down_write_at(struct krwsem *s, struct ld_site site) NO_THREAD_SAFETY_ANALYSIS
 {
-	if (ld_on(s->dep.ctx) && ld_acquire(&s->dep, LD_W, 0, false, site) == LD_SKIP)
+	if (ld_on(s->dep.ctx) && ld_acquire_fast(&s->dep, LD_W, &site) == LD_SKIP)
 		return;
 	pthread_mutex_lock(&s->m);
 	s->writers_waiting++;
@@ -91,7 +91,7 @@ bool down_read_trylock_at(struct krwsem *s, struct ld_site site) NO_THREAD_SAFET
 		s->readers++;
 	pthread_mutex_unlock(&s->m);
 	if (ok && ld_on(s->dep.ctx))
-		ld_acquire(&s->dep, LD_READ, 0, true, site);
+		ld_acquire(&s->dep, LD_READ, 0, true, &site);
 	return ok;
 }
 
@@ -107,13 +107,13 @@ bool down_write_trylock_at(struct krwsem *s, struct ld_site site) NO_THREAD_SAFE
 	}
 	pthread_mutex_unlock(&s->m);
 	if (ok && ld_on(s->dep.ctx))
-		ld_acquire(&s->dep, LD_W, 0, true, site);
+		ld_acquire(&s->dep, LD_W, 0, true, &site);
 	return ok;
 }
 
 void up_read_at(struct krwsem *s, struct ld_site site) NO_THREAD_SAFETY_ANALYSIS
 {
-	if (ld_on(s->dep.ctx) && ld_release(&s->dep, LD_READ, site) == LD_SKIP)
+	if (ld_on(s->dep.ctx) && ld_release_fast(&s->dep, LD_READ, &site) == LD_SKIP)
 		return;
 	pthread_mutex_lock(&s->m);
 	if (s->readers > 0 && --s->readers == 0)
@@ -123,7 +123,7 @@ void up_read_at(struct krwsem *s, struct ld_site site) NO_THREAD_SAFETY_ANALYSIS
 
 void up_write_at(struct krwsem *s, struct ld_site site) NO_THREAD_SAFETY_ANALYSIS
 {
-	if (ld_on(s->dep.ctx) && ld_release(&s->dep, LD_W, site) == LD_SKIP)
+	if (ld_on(s->dep.ctx) && ld_release_fast(&s->dep, LD_W, &site) == LD_SKIP)
 		return;
 	pthread_mutex_lock(&s->m);
 	if (s->writer && pthread_equal(s->wowner, pthread_self())) {
