@@ -180,6 +180,7 @@ struct sysfs *sysfs_new(struct ld_ctx *ld)
 		return NULL;
 	}
 	krwsem_init(&fs->tree_lock, ld, "&sysfs->tree_lock");
+	fs->ld = ld;
 	pthread_mutex_init(&fs->drain_mu, NULL);
 	pthread_cond_init(&fs->drain_cv, NULL);
 	INIT_LIST_HEAD(&fs->calls);
@@ -212,6 +213,11 @@ void sysfs_free(struct sysfs *fs) NO_THREAD_SAFETY_ANALYSIS
 struct sysfs_node *sysfs_root(struct sysfs *fs)
 {
 	return fs->root;
+}
+
+struct ld_ctx *sysfs_lockdep(struct sysfs *fs)
+{
+	return fs->ld;
 }
 
 struct sysfs_node *sysfs_mkdir(struct sysfs *fs, struct sysfs_node *parent, const char *name)

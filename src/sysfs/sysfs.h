@@ -52,6 +52,8 @@ struct sysfs *sysfs_new(struct ld_ctx *ld);
 /* Frees the whole tree (no call may be running). */
 void sysfs_free(struct sysfs *fs);
 struct sysfs_node *sysfs_root(struct sysfs *fs);
+/* The validator context the tree was created with (for clients' own locks). */
+struct ld_ctx *sysfs_lockdep(struct sysfs *fs);
 
 /*
  * Builders. Return the new node (or 0) on success, NULL (or -EEXIST /

@@ -54,6 +54,7 @@ struct sysfs_call {
 
 struct sysfs {
 	struct krwsem tree_lock; /* "&sysfs->tree_lock", a leaf */
+	struct ld_ctx *ld;
 	struct sysfs_node *root;
 	struct sysfs_node **hash GUARDED_BY(tree_lock); /* (parent, name) -> node */
 	size_t nbuckets GUARDED_BY(tree_lock);
