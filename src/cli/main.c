@@ -21,13 +21,13 @@
 #define VAS_VERSION "unknown"
 #endif
 
+#ifndef VAS_HAVE_MOUNT
 static int not_built(const char *what)
 {
 	fprintf(stderr, VAS_PROG ": %s: not built into this binary\n", what);
 	return 2;
 }
 
-#ifndef VAS_HAVE_MOUNT
 int vas_cmd_mount(int argc, char **argv)
 {
 	return not_built("mount (needs libfuse3)");
