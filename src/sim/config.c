@@ -109,7 +109,7 @@ int sim_config_nd(const struct sim_config *cfg)
 
 int sim_card_type_parse(const char *s, int *type, char *kind)
 {
-	if (strncmp(s, "CEX", 3) != 0 || s[3] < '4' || s[3] > '8' || s[5] != '\0')
+	if (strlen(s) != 5 || strncmp(s, "CEX", 3) != 0 || s[3] < '4' || s[3] > '8')
 		return -EINVAL;
 	if (s[4] != AP_KIND_ACCEL && s[4] != AP_KIND_CCA && s[4] != AP_KIND_EP11)
 		return -EINVAL;
