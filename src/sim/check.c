@@ -73,20 +73,29 @@ static void check_bindings(struct sim *s, struct chk *c) NO_THREAD_SAFETY_ANALYS
 
 static void check_qtable(struct ap_matrix_mdev *m, struct chk *c) NO_THREAD_SAFETY_ANALYSIS
 {
-	unsigned a, d, linked = 0, expect = 0;
+	unsigned a, d, linked = 0, expect = 0, rows = 0;
 	struct vfio_ap_queue *q;
 
-	for (unsigned b = 0; b < VFIO_AP_QTABLE_BUCKETS; b++)
-		list_for_each_entry(q, &m->qtable[b], mdev_qnode) {
-			linked++;
-			if (q->matrix_mdev != m)
-				fail(c, "mdev %s: queue %02x.%04x linked without back-pointer", m->uuid,
-				     AP_QID_CARD(q->apqn), AP_QID_QUEUE(q->apqn));
-			if (!bm_test(&m->matrix.apm, AP_QID_CARD(q->apqn)) ||
-			    !bm_test(&m->matrix.aqm, AP_QID_QUEUE(q->apqn)))
-				fail(c, "mdev %s: queue %02x.%04x linked but not assigned", m->uuid,
-				     AP_QID_CARD(q->apqn), AP_QID_QUEUE(q->apqn));
-		}
+	list_for_each_entry(q, &m->qlist, mdev_qnode) {
+		unsigned qa = AP_QID_CARD(q->apqn), qd = AP_QID_QUEUE(q->apqn);
+		unsigned rc = APQSW_RC(q->reset_status);
+		bool bad = rc != 0 && rc != AP_RESPONSE_DECONFIGURED && rc != AP_RESPONSE_CHECKSTOPPED;
+
+		linked++;
+		if (q->matrix_mdev != m)
+			fail(c, "mdev %s: queue %02x.%04x linked without back-pointer", m->uuid, qa,
+			     qd);
+		if (!bm_test(&m->matrix.apm, qa) || !bm_test(&m->matrix.aqm, qd))
+			fail(c, "mdev %s: queue %02x.%04x linked but not assigned", m->uuid, qa, qd);
+		if (!m->qrows[qa] || m->qrows[qa]->q[qd] != q || !bm_test(&m->qrows[qa]->linked, qd) ||
+		    bm_test(&m->qrows[qa]->bad, qd) != bad)
+			fail(c, "mdev %s: qtable row of %02x.%04x out of step", m->uuid, qa, qd);
+	}
+	for (a = 0; a < BM_BITS; a++)
+		if (m->qrows[a])
+			rows += bm_weight(&m->qrows[a]->linked);
+	if (rows != linked)
+		fail(c, "mdev %s: %u queues in rows, %u in the list", m->uuid, rows, linked);
 	bm_for_each(a, &m->matrix.apm)
 		bm_for_each(d, &m->matrix.aqm) {
 			struct vfio_ap_queue *vq = vfio_ap_find_queue(m->md, AP_MKQID(a, d));

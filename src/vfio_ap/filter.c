@@ -10,42 +10,73 @@
  * Everything here runs with mdevs_lock held (and guests_lock, plus kvm->lock
  * for PUSH), asserted on entry.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim/world.h"
 #include "vfio_ap/vfio_ap_private.h"
 
-static unsigned qhash(unsigned apqn)
-{
-	return (AP_QID_CARD(apqn) * 31u + AP_QID_QUEUE(apqn)) % VFIO_AP_QTABLE_BUCKETS;
-}
-
 struct vfio_ap_queue *vfio_ap_mdev_get_queue(struct ap_matrix_mdev *m, unsigned apqn)
 {
-	struct vfio_ap_queue *q;
+	struct vfio_ap_qrow *row;
 
 	lockdep_assert_held(&m->md->mdevs_lock);
-	list_for_each_entry(q, &m->qtable[qhash(apqn)], mdev_qnode)
-		if (q->apqn == apqn)
-			return q;
-	return NULL;
+	row = m->qrows[AP_QID_CARD(apqn)];
+	return row ? row->q[AP_QID_QUEUE(apqn)] : NULL;
+}
+
+static bool status_passable(uint32_t apqsw)
+{
+	unsigned rc = APQSW_RC(apqsw);
+
+	return rc == AP_RESPONSE_NORMAL || rc == AP_RESPONSE_DECONFIGURED ||
+	       rc == AP_RESPONSE_CHECKSTOPPED;
+}
+
+/* Stores the status word of the last ZAPQ and keeps the row's `bad` bit. */
+void vfio_ap_queue_set_status(struct vfio_ap_queue *q, uint32_t apqsw)
+{
+	struct ap_matrix_mdev *m = q->matrix_mdev;
+
+	q->reset_status = apqsw;
+	if (!q->linked || !m)
+		return;
+	lockdep_assert_held(&m->md->mdevs_lock);
+	if (status_passable(apqsw))
+		bm_clear(&m->qrows[AP_QID_CARD(q->apqn)]->bad, AP_QID_QUEUE(q->apqn));
+	else
+		bm_set(&m->qrows[AP_QID_CARD(q->apqn)]->bad, AP_QID_QUEUE(q->apqn));
 }
 
 /* Ignores a duplicate link request (v6.10 behaviour). */
 void vfio_ap_mdev_link_queue(struct ap_matrix_mdev *m, struct vfio_ap_queue *q)
 {
+	unsigned apid = AP_QID_CARD(q->apqn), apqi = AP_QID_QUEUE(q->apqn);
+	struct vfio_ap_qrow *row;
+
 	lockdep_assert_held(&m->md->mdevs_lock);
 	if (q->linked)
 		return;
+	row = m->qrows[apid];
+	if (!row && !(row = m->qrows[apid] = calloc(1, sizeof(*row))))
+		return; /* out of memory: the queue stays unlinked, so FILTER hides it */
 	q->matrix_mdev = m;
-	list_add_tail(&q->mdev_qnode, &m->qtable[qhash(q->apqn)]);
+	row->q[apqi] = q;
+	bm_set(&row->linked, apqi);
+	list_add_tail(&q->mdev_qnode, &m->qlist);
 	q->linked = true;
+	vfio_ap_queue_set_status(q, q->reset_status);
 }
 
 void vfio_ap_unlink_queue(struct ap_matrix_mdev *m, struct vfio_ap_queue *q)
 {
 	lockdep_assert_held(&m->md->mdevs_lock);
 	if (q->linked) {
+		struct vfio_ap_qrow *row = m->qrows[AP_QID_CARD(q->apqn)];
+
+		row->q[AP_QID_QUEUE(q->apqn)] = NULL;
+		bm_clear(&row->linked, AP_QID_QUEUE(q->apqn));
+		bm_clear(&row->bad, AP_QID_QUEUE(q->apqn));
 		list_del_init(&q->mdev_qnode);
 		q->linked = false;
 	}
@@ -55,6 +86,15 @@ void vfio_ap_unlink_queue(struct ap_matrix_mdev *m, struct vfio_ap_queue *q)
 	 * which can outlive the mdev. The model clears it.
 	 */
 	q->matrix_mdev = NULL;
+}
+
+/* Frees the rows; every queue must have been unlinked. */
+void vfio_ap_mdev_free_qtable(struct ap_matrix_mdev *m)
+{
+	for (unsigned a = 0; a < BM_BITS; a++) {
+		free(m->qrows[a]);
+		m->qrows[a] = NULL;
+	}
 }
 
 /* vfio_ap_find_queue: the vfio_ap object of a queue bound to vfio_ap. */
@@ -105,14 +145,6 @@ void vfio_ap_matrix_init(const struct ap_config_info *info, struct ap_matrix *ma
 	matrix->adm_max = info->apxa ? (unsigned)info->nd : 15;
 }
 
-static bool queue_passable(const struct vfio_ap_queue *q)
-{
-	unsigned rc = APQSW_RC(q->reset_status);
-
-	return rc == AP_RESPONSE_NORMAL || rc == AP_RESPONSE_DECONFIGURED ||
-	       rc == AP_RESPONSE_CHECKSTOPPED;
-}
-
 /*
  * FILTER (vfio_ap_mdev_filter_matrix): recompute shadow apm/aqm; adapters
  * that lose their place and were visible before go into apm_filtered.
@@ -122,7 +154,7 @@ bool vfio_ap_mdev_filter_matrix(struct ap_matrix_mdev *m, bm256 *apm_filtered)
 {
 	struct ap_matrix_dev *md = m->md;
 	bm256 prev_apm = m->shadow_apcb.apm, prev_aqm = m->shadow_apcb.aqm;
-	unsigned apid, apqi;
+	unsigned apid;
 
 	lockdep_assert_held(&md->guests_lock);
 	lockdep_assert_held(&md->mdevs_lock);
@@ -131,16 +163,20 @@ bool vfio_ap_mdev_filter_matrix(struct ap_matrix_mdev *m, bm256 *apm_filtered)
 	bm_and(&m->shadow_apcb.apm, &m->matrix.apm, &md->info.apm);
 	bm_and(&m->shadow_apcb.aqm, &m->matrix.aqm, &md->info.aqm);
 	bm_for_each(apid, &m->shadow_apcb.apm) {
-		bm_for_each(apqi, &m->shadow_apcb.aqm) {
-			struct vfio_ap_queue *q = vfio_ap_mdev_get_queue(m, AP_MKQID(apid, apqi));
+		const struct vfio_ap_qrow *row = m->qrows[apid];
+		bm256 missing;
 
-			if (q && queue_passable(q))
+		/* usable iff every APQI of the shadow is linked and not bad */
+		if (row) {
+			bm_andnot(&missing, &m->shadow_apcb.aqm, &row->linked);
+			if (bm_empty(&missing) && !bm_intersects(&m->shadow_apcb.aqm, &row->bad))
 				continue;
-			bm_clear(&m->shadow_apcb.apm, apid);
-			if (bm_test(&prev_apm, apid))
-				bm_set(apm_filtered, apid);
-			break;
+		} else if (bm_empty(&m->shadow_apcb.aqm)) {
+			continue;
 		}
+		bm_clear(&m->shadow_apcb.apm, apid);
+		if (bm_test(&prev_apm, apid))
+			bm_set(apm_filtered, apid);
 	}
 	return !bm_equal(&prev_apm, &m->shadow_apcb.apm) ||
 	       !bm_equal(&prev_aqm, &m->shadow_apcb.aqm);

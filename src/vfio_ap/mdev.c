@@ -54,8 +54,7 @@ static struct ap_matrix_mdev *mdev_probe(struct ap_matrix_dev *md, const char *u
 	m->iommu_group = atomic_fetch_add(&md->next_iommu_group, 1);
 	m->pqap_hook.fn = vfio_ap_handle_pqap;
 	m->pqap_hook.owner = m;
-	for (unsigned b = 0; b < VFIO_AP_QTABLE_BUCKETS; b++)
-		INIT_LIST_HEAD(&m->qtable[b]);
+	INIT_LIST_HEAD(&m->qlist);
 	INIT_LIST_HEAD(&m->core_node);
 	kmutex_lock(&md->guests_lock);
 	vfio_ap_matrix_init(&md->info, &m->matrix);
@@ -142,6 +141,7 @@ static void mdev_remove(struct ap_matrix_mdev *m)
 		}
 	}
 	list_del_init(&m->node);
+	vfio_ap_mdev_free_qtable(m);
 	kmutex_unlock(&md->mdevs_lock);
 	kmutex_unlock(&md->guests_lock);
 }
@@ -297,9 +297,8 @@ void vfio_ap_mdev_dma_unmap(struct ap_matrix_mdev *m, uint64_t iova, uint64_t le
 	struct vfio_ap_queue *q;
 
 	kmutex_lock(&m->md->mdevs_lock);
-	for (unsigned b = 0; b < VFIO_AP_QTABLE_BUCKETS; b++)
-		list_for_each_entry(q, &m->qtable[b], mdev_qnode)
-			if (q->saved_iova >= iova && q->saved_iova < iova + len)
-				vfio_ap_irq_disable(m->md, q);
+	list_for_each_entry(q, &m->qlist, mdev_qnode)
+		if (q->saved_iova >= iova && q->saved_iova < iova + len)
+			vfio_ap_irq_disable(m->md, q);
 	kmutex_unlock(&m->md->mdevs_lock);
 }

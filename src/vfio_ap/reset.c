@@ -46,7 +46,7 @@ void vfio_ap_free_aqic_resources(struct vfio_ap_queue *q)
 void vfio_ap_mdev_reset_queue(struct ap_matrix_dev *md, struct vfio_ap_queue *q)
 {
 	lockdep_assert_held(&md->mdevs_lock);
-	q->reset_status = ap_hw_zapq(md->bus->hw, q->apqn);
+	vfio_ap_queue_set_status(q, ap_hw_zapq(md->bus->hw, q->apqn));
 	switch (APQSW_RC(q->reset_status)) {
 	case AP_RESPONSE_NORMAL:
 	case AP_RESPONSE_RESET_IN_PROGRESS:
@@ -100,7 +100,7 @@ void vfio_ap_flush_reset(struct ap_matrix_dev *md, struct vfio_ap_queue *q)
 		}
 		if (again || zrc == AP_RESPONSE_RESET_IN_PROGRESS || zrc == AP_RESPONSE_BUSY ||
 		    zrc == AP_RESPONSE_STATE_CHANGE_IN_PROGRESS) {
-			q->reset_status = ap_hw_zapq(md->bus->hw, q->apqn);
+			vfio_ap_queue_set_status(q, ap_hw_zapq(md->bus->hw, q->apqn));
 			continue;
 		}
 		vfio_ap_free_aqic_resources(q);
@@ -134,9 +134,8 @@ int vfio_ap_mdev_reset_queues(struct ap_matrix_mdev *m)
 
 	lockdep_assert_held(&m->md->mdevs_lock);
 	INIT_LIST_HEAD(&qlist);
-	for (unsigned b = 0; b < VFIO_AP_QTABLE_BUCKETS; b++)
-		list_for_each_entry(q, &m->qtable[b], mdev_qnode)
-			list_add_tail(&q->reset_qnode, &qlist);
+	list_for_each_entry(q, &m->qlist, mdev_qnode)
+		list_add_tail(&q->reset_qnode, &qlist);
 	ret = vfio_ap_mdev_reset_qlist(m->md, &qlist);
 	while (!list_empty(&qlist))
 		list_del_init(qlist.next);

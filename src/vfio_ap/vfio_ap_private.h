@@ -28,7 +28,6 @@
 
 #define VFIO_AP_ISC_INVALID 0xff
 #define MAX_ZDEV_ENTRIES_EXT 65536
-#define VFIO_AP_QTABLE_BUCKETS 256
 #define VFIO_AP_MDEV_TYPE "vfio_ap-passthrough"
 
 struct ap_matrix_dev;
@@ -46,11 +45,23 @@ struct vfio_ap_queue {
 	uint64_t saved_iova;               /* mdevs_lock; 0 = no NIB pinned */
 	uint8_t saved_isc;                 /* mdevs_lock; VFIO_AP_ISC_INVALID = none */
 	struct kvm *saved_kvm;             /* mdevs_lock; guest owning the NIB/ISC */
-	struct list_head mdev_qnode;       /* in matrix_mdev->qtable, mdevs_lock */
-	bool linked;                       /* mdev_qnode is in a qtable, mdevs_lock */
+	struct list_head mdev_qnode;       /* in matrix_mdev->qlist, mdevs_lock */
+	bool linked;                       /* in matrix_mdev's qtable, mdevs_lock */
 	struct list_head reset_qnode;      /* temporary reset list, mdevs_lock */
 	uint32_t reset_status;             /* APQSW of the last ZAPQ, mdevs_lock */
 	bool reset_work_pending;           /* verification queued, mdevs_lock */
+};
+
+/*
+ * One adapter's row of an mdev's qtable: the linked queues by APQI, and two
+ * bitmaps that let FILTER decide an adapter a word at a time: `linked` has
+ * the APQIs with a linked queue, `bad` those whose last ZAPQ response code
+ * makes the queue unusable (not 00, 03 or 04).
+ */
+struct vfio_ap_qrow {
+	struct vfio_ap_queue *q[BM_BITS];
+	bm256 linked;
+	bm256 bad;
 };
 
 struct ap_matrix_mdev {
@@ -62,7 +73,13 @@ struct ap_matrix_mdev {
 	struct ap_matrix shadow_apcb;      /* same */
 	struct kvm *kvm;                   /* set/clear: all update locks; read: guests_lock or mdevs_lock */
 	struct kvm_pqap_hook pqap_hook;    /* const after create */
-	struct list_head qtable[VFIO_AP_QTABLE_BUCKETS]; /* mdevs_lock */
+	/*
+	 * qtable: the queues both assigned and bound to vfio_ap ("linked"),
+	 * by APID row (allocated on first link) and as a list for iteration.
+	 * The kernel uses a 256-bucket hash; rows make FILTER O(APIDs).
+	 */
+	struct vfio_ap_qrow *qrows[BM_BITS]; /* mdevs_lock */
+	struct list_head qlist;              /* mdevs_lock */
 	bm256 apm_add, aqm_add, adm_add;   /* guests_lock + mdevs_lock */
 	bool req_trigger;                  /* eventfd registered? mdevs_lock */
 	bool cfg_chg_trigger;              /* mdevs_lock */
@@ -138,6 +155,8 @@ void release_update_locks(struct ap_matrix_dev *md, struct kvm *kvm)
 struct vfio_ap_queue *vfio_ap_mdev_get_queue(struct ap_matrix_mdev *m, unsigned apqn);
 void vfio_ap_mdev_link_queue(struct ap_matrix_mdev *m, struct vfio_ap_queue *q);
 void vfio_ap_unlink_queue(struct ap_matrix_mdev *m, struct vfio_ap_queue *q);
+void vfio_ap_queue_set_status(struct vfio_ap_queue *q, uint32_t apqsw);
+void vfio_ap_mdev_free_qtable(struct ap_matrix_mdev *m);
 struct vfio_ap_queue *vfio_ap_find_queue(struct ap_matrix_dev *md, unsigned apqn);
 void vfio_ap_mdev_link_apid(struct ap_matrix_mdev *m, unsigned apid);
 void vfio_ap_mdev_link_apqi(struct ap_matrix_mdev *m, unsigned apqi);
