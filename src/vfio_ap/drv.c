@@ -77,6 +77,7 @@ void vfio_ap_mdev_remove_queue(void *ctx, struct ap_queue *apq) NO_THREAD_SAFETY
 		bm_set(&one, apid);
 		vfio_ap_mdev_reset_apids(m, &one);
 	} else if (bm_test(&md->info.apm, apid) && bm_test(&md->info.aqm, apqi)) {
+		atomic_fetch_add_explicit(&md->nr_reset_waits, 1, memory_order_relaxed);
 		vfio_ap_mdev_reset_queue(md, q);
 		vfio_ap_flush_reset(md, q);
 	}

@@ -201,6 +201,7 @@ void vfio_ap_mdev_update_guest_apcb(struct ap_matrix_mdev *m) NO_THREAD_SAFETY_A
 	lockdep_assert_held(&m->kvm->lock);
 	kvm_arch_crypto_set_masks(m->kvm, &m->shadow_apcb.apm, &m->shadow_apcb.aqm,
 				  &m->shadow_apcb.adm);
+	atomic_fetch_add_explicit(&m->md->nr_push, 1, memory_order_relaxed);
 	if (m->cfg_chg_trigger)
 		m->cfg_chg_signals++;
 }

@@ -46,6 +46,7 @@ void vfio_ap_free_aqic_resources(struct vfio_ap_queue *q)
 void vfio_ap_mdev_reset_queue(struct ap_matrix_dev *md, struct vfio_ap_queue *q)
 {
 	lockdep_assert_held(&md->mdevs_lock);
+	atomic_fetch_add_explicit(&md->nr_zapq, 1, memory_order_relaxed);
 	vfio_ap_queue_set_status(q, ap_hw_zapq(md->bus->hw, q->apqn));
 	switch (APQSW_RC(q->reset_status)) {
 	case AP_RESPONSE_NORMAL:
@@ -77,6 +78,7 @@ void vfio_ap_flush_reset(struct ap_matrix_dev *md, struct vfio_ap_queue *q)
 		bool again = false;
 
 		interval_sleep(md);
+		atomic_fetch_add_explicit(&md->nr_reset_polls, 1, memory_order_relaxed);
 		elapsed += 20;
 		sw = ap_hw_tapq(md->bus->hw, q->apqn);
 		rc = APQSW_RC(sw);
@@ -100,6 +102,7 @@ void vfio_ap_flush_reset(struct ap_matrix_dev *md, struct vfio_ap_queue *q)
 		}
 		if (again || zrc == AP_RESPONSE_RESET_IN_PROGRESS || zrc == AP_RESPONSE_BUSY ||
 		    zrc == AP_RESPONSE_STATE_CHANGE_IN_PROGRESS) {
+			atomic_fetch_add_explicit(&md->nr_zapq, 1, memory_order_relaxed);
 			vfio_ap_queue_set_status(q, ap_hw_zapq(md->bus->hw, q->apqn));
 			continue;
 		}
@@ -115,6 +118,8 @@ int vfio_ap_mdev_reset_qlist(struct ap_matrix_dev *md, struct list_head *qlist)
 	int ret = 0;
 
 	lockdep_assert_held(&md->mdevs_lock);
+	if (!list_empty(qlist))
+		atomic_fetch_add_explicit(&md->nr_reset_waits, 1, memory_order_relaxed);
 	list_for_each_entry(q, qlist, reset_qnode)
 		vfio_ap_mdev_reset_queue(md, q);
 	list_for_each_entry(q, qlist, reset_qnode) {

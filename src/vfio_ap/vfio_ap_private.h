@@ -135,6 +135,11 @@ struct ap_matrix_dev {
 	atomic_uint next_iommu_group;
 	atomic_int nr_mdevs, nr_queues;    /* live objects (leak check) */
 	unsigned reset_interval_us;        /* AP_RESET_INTERVAL (default 0 in the sim) */
+	/* event counters (statistics, benchmarks; relaxed atomics) */
+	atomic_ullong nr_push;             /* PUSHes that reached a guest */
+	atomic_ullong nr_zapq;             /* ZAPQs issued by the driver */
+	atomic_ullong nr_reset_polls;      /* reset-verification TAPQ polls */
+	atomic_ullong nr_reset_waits;      /* waits for a reset batch (>= 20 ms each in the kernel) */
 	struct sysfs_node *matrix_dir, *type_dir, *type_devices_dir;
 };
 
