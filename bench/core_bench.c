@@ -109,7 +109,7 @@ static void bench_filter(int passes)
 		if (*p == '0' && p[1] != 'x')
 			*p = 'f';
 	wr(s, path, all);
-	m = vfio_ap_mdev_find(md, u);
+	m = vfio_ap_mdev_get(md, u);
 	for (int i = 0; i < passes; i++) {
 		get_update_locks_for_mdev(md, m);
 		t0 = now_us();
@@ -130,6 +130,7 @@ static void bench_filter(int passes)
 	       rt[passes / 2] / ft[passes / 2], changed ? "  (shadow changed?!)" : "");
 	free(ft);
 	free(rt);
+	vfio_ap_mdev_put(m);
 	sim_free(s, NULL, 0);
 }
 

@@ -123,24 +123,37 @@ static int parse_start(const char *buf, char uuid[37], enum crycb_format *fmt)
 	return 0;
 }
 
+static int guest_start(struct sim *s, struct ap_matrix_mdev *m, const char *uuid,
+		       enum crycb_format fmt);
+
 STORE(start_store)
 {
 	struct sim *s = priv;
 	struct ap_matrix_mdev *m;
-	struct sim_guest *g;
 	enum crycb_format fmt;
 	char uuid[37];
 	int rc = parse_start(buf, uuid, &fmt);
 
 	if (rc)
 		return rc;
-	m = vfio_ap_mdev_find(&s->matrix_dev, uuid);
+	m = vfio_ap_mdev_get(&s->matrix_dev, uuid);
 	if (!m)
 		return -ENOENT;
-	g = calloc(1, sizeof(*g));
+	rc = guest_start(s, m, uuid, fmt);
+	vfio_ap_mdev_put(m); /* an open device keeps the mdev: remove waits for close */
+	return rc ? rc : (ssize_t)count;
+}
+
+/* Registers a guest for uuid, creates its KVM and opens the mdev for it. */
+static int guest_start(struct sim *s, struct ap_matrix_mdev *m, const char *uuid,
+		       enum crycb_format fmt)
+{
+	struct sim_guest *g = calloc(1, sizeof(*g));
+	int rc;
+
 	if (!g)
 		return -ENOMEM;
-	memcpy(g->uuid, uuid, sizeof(uuid));
+	memcpy(g->uuid, uuid, sizeof(g->uuid));
 	kmutex_lock(&s->guests_reg_lock);
 	if (guest_find(s, uuid)) {
 		kmutex_unlock(&s->guests_reg_lock);
@@ -152,11 +165,13 @@ STORE(start_store)
 	kmutex_unlock(&s->guests_reg_lock);
 	rc = g->kvm ? vfio_ap_mdev_open(m, g->kvm) : -ENOMEM;
 	if (!rc) {
-		g->mdev = m;
 		g->dir = sysfs_mkdir(s->fs, s->guests_dir, uuid);
 		if (g->dir)
 			sysfs_add_files(s->fs, g->dir, guest_attrs, 3, g);
-		return (ssize_t)count;
+		kmutex_lock(&s->guests_reg_lock);
+		g->mdev = m; /* from now on stop may take it */
+		kmutex_unlock(&s->guests_reg_lock);
+		return 0;
 	}
 	kmutex_lock(&s->guests_reg_lock);
 	list_del_init(&g->node);

@@ -30,16 +30,23 @@ static struct ap_matrix_mdev *core_find(struct ap_matrix_dev *md, const char *uu
 	return NULL;
 }
 
-struct ap_matrix_mdev *vfio_ap_mdev_find(struct ap_matrix_dev *md, const char *uuid)
+struct ap_matrix_mdev *vfio_ap_mdev_get(struct ap_matrix_dev *md, const char *uuid)
 {
 	struct ap_matrix_mdev *m;
 
 	kmutex_lock(&md->mdev_core_lock);
 	m = core_find(md, uuid);
-	if (m && m->removing)
+	if (m && atomic_load(&m->removing))
 		m = NULL;
+	if (m)
+		atomic_fetch_add(&m->users, 1);
 	kmutex_unlock(&md->mdev_core_lock);
 	return m;
+}
+
+void vfio_ap_mdev_put(struct ap_matrix_mdev *m)
+{
+	atomic_fetch_sub(&m->users, 1);
 }
 
 /* vfio_ap_mdev_probe: allocate and publish on mdev_list. */
@@ -102,7 +109,10 @@ static void sleep_ms(unsigned ms)
 	nanosleep(&ts, NULL);
 }
 
-/* VFIO unregister: call request() until the user closes the device. */
+/*
+ * VFIO unregister: call request() until the user closes the device (at
+ * once, then every 10 s), and wait for references from vfio_ap_mdev_get.
+ */
 static void wait_until_closed(struct ap_matrix_mdev *m)
 {
 	struct ap_matrix_dev *md = m->md;
@@ -114,9 +124,9 @@ static void wait_until_closed(struct ap_matrix_mdev *m)
 		kmutex_lock(&md->dev_set_lock);
 		open = m->open;
 		kmutex_unlock(&md->dev_set_lock);
-		if (!open)
+		if (!open && atomic_load(&m->users) == 0)
 			return;
-		if (waited % 10000 == 0)
+		if (open && waited % 10000 == 0)
 			vfio_ap_mdev_request(m, count++);
 		sleep_ms(1);
 		waited++;
@@ -176,8 +186,7 @@ long vfio_ap_mdev_remove_store(struct ap_matrix_mdev *m, const char *buf, size_t
 	if (!v)
 		return (long)count;
 	kmutex_lock(&md->mdev_core_lock);
-	claimed = !m->removing;
-	m->removing = true;
+	claimed = !atomic_exchange(&m->removing, true);
 	kmutex_unlock(&md->mdev_core_lock);
 	if (!claimed)
 		return -ENODEV;
@@ -194,9 +203,8 @@ void vfio_ap_remove_all_mdevs(struct ap_matrix_dev *md)
 
 		kmutex_lock(&md->mdev_core_lock);
 		list_for_each_entry(it, &md->core_list, core_node) {
-			if (!it->removing) {
+			if (!atomic_exchange(&it->removing, true)) {
 				m = it;
-				m->removing = true;
 				break;
 			}
 		}
@@ -215,7 +223,7 @@ int vfio_ap_mdev_open(struct ap_matrix_mdev *m, struct kvm *kvm) NO_THREAD_SAFET
 	int rc = 0;
 
 	kmutex_lock(&md->dev_set_lock);
-	if (m->open || m->removing) {
+	if (m->open || atomic_load(&m->removing)) {
 		kmutex_unlock(&md->dev_set_lock);
 		return m->open ? -EBUSY : -ENODEV;
 	}

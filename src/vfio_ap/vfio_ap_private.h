@@ -89,7 +89,8 @@ struct ap_matrix_mdev {
 	bool open;
 	/* mdev core state (mdev_core_lock guards these) */
 	struct list_head core_node;        /* in md->core_list */
-	bool removing;
+	atomic_bool removing;              /* set once, under mdev_core_lock */
+	atomic_int users;                  /* references from vfio_ap_mdev_get */
 	struct sysfs_node *dir, *group_dir;
 };
 
@@ -186,7 +187,9 @@ int vfio_ap_init(struct ap_matrix_dev *md, struct sim *sim, struct ap_bus *bus,
 void vfio_ap_exit(struct ap_matrix_dev *md);
 long vfio_ap_mdev_create(struct ap_matrix_dev *md, const char *buf, size_t count);
 long vfio_ap_mdev_remove_store(struct ap_matrix_mdev *m, const char *buf, size_t count);
-struct ap_matrix_mdev *vfio_ap_mdev_find(struct ap_matrix_dev *md, const char *uuid);
+/* A reference to a live mdev by uuid (NULL if none or being removed). */
+struct ap_matrix_mdev *vfio_ap_mdev_get(struct ap_matrix_dev *md, const char *uuid);
+void vfio_ap_mdev_put(struct ap_matrix_mdev *m);
 int vfio_ap_mdev_open(struct ap_matrix_mdev *m, struct kvm *kvm);
 void vfio_ap_mdev_close(struct ap_matrix_mdev *m);
 void vfio_ap_mdev_request(struct ap_matrix_mdev *m, unsigned count);
