@@ -94,10 +94,20 @@ STORE(aqic_store)
 	return (ssize_t)count;
 }
 
+/* Any write: the guest's VFIO_DEVICE_RESET ioctl; EIO if a queue's final ZAPQ code != 0. */
+STORE(reset_store)
+{
+	struct sim_guest *g = priv;
+	int rc = vfio_ap_mdev_reset_ioctl(g->dev);
+
+	return rc ? rc : (ssize_t)count;
+}
+
 static const struct sysfs_attr guest_attrs[] = {
 	{ .name = "apcb", .mode = 0444, .show = apcb_show, .arg = 0 },
 	{ .name = "matrix", .mode = 0444, .show = apcb_show, .arg = 1 },
 	{ .name = "aqic", .mode = 0644, .show = aqic_show, .store = aqic_store },
+	{ .name = "reset", .mode = 0200, .store = reset_store },
 };
 
 static int parse_start(const char *buf, char uuid[37], enum crycb_format *fmt)
@@ -154,6 +164,7 @@ static int guest_start(struct sim *s, struct ap_matrix_mdev *m, const char *uuid
 	if (!g)
 		return -ENOMEM;
 	memcpy(g->uuid, uuid, sizeof(g->uuid));
+	g->dev = m;
 	kmutex_lock(&s->guests_reg_lock);
 	if (guest_find(s, uuid)) {
 		kmutex_unlock(&s->guests_reg_lock);
@@ -167,7 +178,8 @@ static int guest_start(struct sim *s, struct ap_matrix_mdev *m, const char *uuid
 	if (!rc) {
 		g->dir = sysfs_mkdir(s->fs, s->guests_dir, uuid);
 		if (g->dir)
-			sysfs_add_files(s->fs, g->dir, guest_attrs, 3, g);
+			sysfs_add_files(s->fs, g->dir, guest_attrs,
+					sizeof(guest_attrs) / sizeof(guest_attrs[0]), g);
 		kmutex_lock(&s->guests_reg_lock);
 		g->mdev = m; /* from now on stop may take it */
 		kmutex_unlock(&s->guests_reg_lock);

@@ -22,7 +22,8 @@ struct sim_guest {
 	struct list_head node;
 	char uuid[37];
 	struct kvm *kvm;
-	struct ap_matrix_mdev *mdev; /* NULL after the mdev closed it */
+	struct ap_matrix_mdev *dev;  /* the mdev it opens (const after start) */
+	struct ap_matrix_mdev *mdev; /* = dev once started: stop may take it */
 	struct kvm_pqap_regs last;   /* result of the last AQIC */
 	int last_ret;
 	bool have_last;
