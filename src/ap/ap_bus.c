@@ -307,6 +307,7 @@ static void ap_bus_revise_bindings(struct ap_bus *bus, const bm256 *old_apm, con
 			kmutex_unlock(&q->dev.device_lock);
 		}
 	}
+	ap_bus_check_bindings_complete(bus);
 	kmutex_unlock(&bus->scan_mutex);
 }
 
@@ -468,6 +469,7 @@ int ap_driver_register(struct ap_bus *bus, struct ap_driver *drv)
 			kmutex_unlock(&q->dev.device_lock);
 		}
 	}
+	ap_bus_check_bindings_complete(bus);
 	kmutex_unlock(&bus->scan_mutex);
 	return rc;
 }

@@ -101,6 +101,8 @@ struct ap_bus {
 	struct ap_queue *qtab[BM_BITS][BM_BITS] GUARDED_BY(queues_lock); /* lookup by APQN */
 	struct list_head drivers GUARDED_BY(scan_mutex);
 	atomic_ullong scans;
+	atomic_ullong bindings_complete_count; /* times a scan found every queue bound */
+	bool bindings_complete;               /* guarded by scan_mutex */
 	atomic_int config_time, poll_thread, ap_domain;
 	atomic_ullong poll_timeout;
 	atomic_int nr_cards, nr_queues; /* live device objects (leak check) */
@@ -139,6 +141,8 @@ long ap_bus_unbind(struct ap_bus *bus, struct ap_driver *drv, const char *name);
 
 /* Number of bound / total queue devices (the `bindings` attribute). */
 void ap_bus_bindings(struct ap_bus *bus, unsigned *bound, unsigned *total);
+/* After bindings may have changed: counts a transition to "all bound". */
+void ap_bus_check_bindings_complete(struct ap_bus *bus) REQUIRES(bus->scan_mutex);
 
 int ap_max_adapter_id(const struct ap_config_info *qci);
 int ap_max_domain_id(const struct ap_config_info *qci);

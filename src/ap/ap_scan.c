@@ -102,6 +102,17 @@ static void pick_default_domain(struct ap_bus *bus) REQUIRES(bus->scan_mutex)
 		atomic_store(&bus->ap_domain, (int)d);
 }
 
+/* Counts each transition to "every queue device bound" (the bindings-complete event). */
+void ap_bus_check_bindings_complete(struct ap_bus *bus)
+{
+	unsigned bound, total;
+
+	ap_bus_bindings(bus, &bound, &total);
+	if (bound == total && !bus->bindings_complete)
+		atomic_fetch_add(&bus->bindings_complete_count, 1);
+	bus->bindings_complete = bound == total;
+}
+
 static void ap_scan_bus_locked(struct ap_bus *bus) REQUIRES(bus->scan_mutex)
 {
 	struct ap_config_info cur;
@@ -125,6 +136,7 @@ static void ap_scan_bus_locked(struct ap_bus *bus) REQUIRES(bus->scan_mutex)
 	if (changed)
 		call_drivers(bus, true, &bus->qci, &bus->qci_old);
 	atomic_fetch_add(&bus->scans, 1);
+	ap_bus_check_bindings_complete(bus);
 }
 
 void ap_bus_scan(struct ap_bus *bus)

@@ -185,6 +185,13 @@ SHOW(bindings_show)
 	return snprintf(buf, SYSFS_PAGE, "%u/%u\n", bound, total);
 }
 
+SHOW(bindings_complete_count_show)
+{
+	return snprintf(buf, SYSFS_PAGE, "%llu\n",
+			(unsigned long long)atomic_load(
+				&((struct ap_bus *)priv)->bindings_complete_count));
+}
+
 static const struct sysfs_attr bus_attrs[] = {
 	{ .name = "apmask", .mode = 0644, .show = apmask_show, .store = apmask_store, .arg = 1 },
 	{ .name = "aqmask", .mode = 0644, .show = apmask_show, .store = apmask_store, .arg = 0 },
@@ -204,6 +211,7 @@ static const struct sysfs_attr bus_attrs[] = {
 	{ .name = "features", .mode = 0444, .show = features_show },
 	{ .name = "scans", .mode = 0644, .show = scans_show, .store = scans_store },
 	{ .name = "bindings", .mode = 0444, .show = bindings_show },
+	{ .name = "bindings_complete_count", .mode = 0444, .show = bindings_complete_count_show },
 };
 
 int ap_bus_sysfs_init(struct ap_bus *bus)
@@ -325,10 +333,9 @@ static ssize_t uevent_text(struct ap_device_common *d, bool is_card, int type, c
 
 	if (drv)
 		n += snprintf(buf + n, SYSFS_PAGE - n, "DRIVER=%s\n", drv->name);
-	if (is_card)
-		n += snprintf(buf + n, SYSFS_PAGE - n, "DEV_TYPE=%04X\n", type);
-	n += snprintf(buf + n, SYSFS_PAGE - n, "MODALIAS=ap:t%02X\nMODE=%s\n", type,
-		      mode_name(kind));
+	if (is_card) /* queues: MODE only, as ap_uevent() */
+		n += snprintf(buf + n, SYSFS_PAGE - n, "DEV_TYPE=%04X\nMODALIAS=ap:t%02X\n", type, type);
+	n += snprintf(buf + n, SYSFS_PAGE - n, "MODE=%s\n", mode_name(kind));
 	return n;
 }
 
