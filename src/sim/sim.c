@@ -59,6 +59,12 @@ void zcrypt_drivers_init(struct sim *s)
 	ap_driver_register(&s->bus, &s->cex4queue);
 }
 
+/* The validator's report lines go to the kernel log, as lockdep's do. */
+static void validator_to_klog(void *arg, const char *line)
+{
+	klog_line(arg, line);
+}
+
 struct sim *sim_new(const struct sim_config *cfg, enum sim_variant v, char *err, size_t errlen)
 {
 	struct sim *s = calloc(1, sizeof(*s));
@@ -72,6 +78,7 @@ struct sim *sim_new(const struct sim_config *cfg, enum sim_variant v, char *err,
 	s->variant = v;
 	ld_declare_order(s->ld, lops->order, lops->norder);
 	klog_init(&s->log, s->ld);
+	ld_set_sink(s->ld, validator_to_klog, &s->log);
 	s->fs = sysfs_new(s->ld);
 	kmutex_init(&s->guests_reg_lock, s->ld, "&sim->guests_reg_lock");
 	kmutex_lock(&s->guests_reg_lock);
