@@ -18,6 +18,8 @@
 
 int vas_cmd_run(int argc, char **argv);
 int vas_cmd_mount(int argc, char **argv);
+/* src/cli/torture.c: the stress harness (src/torture/, docs/torture.md) */
+int vas_cmd_torture(int argc, char **argv);
 
 /*
  * Reports a getopt_long error for subcommand cmd: the unknown option or

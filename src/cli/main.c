@@ -6,8 +6,8 @@
  * Subcommands are a const table; `SUBCOMMAND --help` is each subcommand's
  * business. `demo` comes from the simulator (src/sim/demo.c), `mount` from
  * the FUSE adapter, which is linked in only when libfuse3 is there: without
- * it the entry says so and exits 2. `torture` is reserved for the stress
- * harness and not listed until it exists.
+ * it the entry says so and exits 2. `torture` is the stress harness
+ * (src/cli/torture.c over src/torture/).
  */
 #include <getopt.h>
 #include <stdbool.h>
@@ -34,12 +34,6 @@ int vas_cmd_mount(int argc, char **argv)
 }
 #endif
 
-static int cmd_torture(int argc, char **argv)
-{
-	fprintf(stderr, VAS_PROG ": torture: not yet implemented\n");
-	return 2;
-}
-
 static const struct subcmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
@@ -51,7 +45,8 @@ static const struct subcmd {
 	{ "mount", vas_cmd_mount, "mount [-c FILE] [-f] [--variant V] [-o FUSEOPT,...] MOUNTPOINT",
 	  "serve a simulated host's sysfs through FUSE at MOUNTPOINT" },
 	{ "demo", vas_cmd_demo, "demo", "a guided walk-through on the default host" },
-	{ "torture", cmd_torture, NULL, NULL },
+	{ "torture", vas_cmd_torture, "torture [OPTIONS]",
+	  "concurrent stress run with invariant checks and a watchdog (docs/torture.md)" },
 };
 
 static void help(void)
