@@ -277,36 +277,54 @@ void ap_card_device_del(struct ap_bus *bus, struct ap_card *c)
 	ap_put_card(c);
 }
 
-/* Rebinds every queue whose reservation no longer matches its driver. */
 int ap_driver_sysfs_add(struct ap_bus *bus, struct ap_driver *drv);
 
-static void ap_bus_revise_bindings(struct ap_bus *bus, const bm256 *old_apm, const bm256 *old_aqm)
+/* Calls fn for every queue device with its device_lock held; caller holds scan_mutex. */
+static void for_each_queue_locked(struct ap_bus *bus,
+				  void (*fn)(struct ap_bus *bus, struct ap_queue *q, const void *arg),
+				  const void *arg) REQUIRES(bus->scan_mutex) NO_THREAD_SAFETY_ANALYSIS
 {
-	kmutex_lock(&bus->scan_mutex);
 	for (unsigned a = 0; a < BM_BITS; a++) {
 		struct ap_card *c = bus->cards[a];
 
-		if (!c)
-			continue;
-		for (unsigned d = 0; d < BM_BITS; d++) {
+		for (unsigned d = 0; c && d < BM_BITS; d++) {
 			struct ap_queue *q = c->queues[d];
-			bool res;
 
 			if (!q)
 				continue;
-			bool was = bm_test(old_apm, a) && bm_test(old_aqm, d);
-
 			kmutex_lock(&q->dev.device_lock);
-			res = queue_reserved(bus, q->qid);
-			if (q->dev.driver &&
-			    ((q->dev.driver->flags & AP_DRIVER_FLAG_DEFAULT) != 0) != res)
-				ap_queue_release_driver(bus, q);
-			/* an unbound queue is tried only if its reservation changed */
-			if (q->dev.driver == NULL && was != res)
-				ap_queue_attach(bus, q);
+			fn(bus, q, arg);
 			kmutex_unlock(&q->dev.device_lock);
 		}
 	}
+}
+
+struct old_perms {
+	bm256 apm, aqm;
+};
+
+/*
+ * Rebinds a queue whose reservation no longer matches its driver; an
+ * unbound queue is tried only if its reservation changed.
+ */
+static void revise_one(struct ap_bus *bus, struct ap_queue *q, const void *arg)
+	NO_THREAD_SAFETY_ANALYSIS
+{
+	const struct old_perms *old = arg;
+	unsigned a = AP_QID_CARD(q->qid), d = AP_QID_QUEUE(q->qid);
+	bool was = bm_test(&old->apm, a) && bm_test(&old->aqm, d);
+	bool res = queue_reserved(bus, q->qid);
+
+	if (q->dev.driver && ((q->dev.driver->flags & AP_DRIVER_FLAG_DEFAULT) != 0) != res)
+		ap_queue_release_driver(bus, q);
+	if (q->dev.driver == NULL && was != res)
+		ap_queue_attach(bus, q);
+}
+
+static void ap_bus_revise_bindings(struct ap_bus *bus, const struct old_perms *old)
+{
+	kmutex_lock(&bus->scan_mutex);
+	for_each_queue_locked(bus, revise_one, old);
 	ap_bus_check_bindings_complete(bus);
 	kmutex_unlock(&bus->scan_mutex);
 }
@@ -325,7 +343,8 @@ static int call_in_use(struct ap_bus *bus, const bm256 *apm, const bm256 *aqm)
 
 long ap_bus_mask_store(struct ap_bus *bus, bool adapters, const char *buf, size_t count)
 {
-	bm256 nmask, reserved, old_apm, old_aqm;
+	struct old_perms old;
+	bm256 nmask, reserved;
 	bm256 *cur;
 	int rc;
 
@@ -345,11 +364,11 @@ long ap_bus_mask_store(struct ap_bus *bus, bool adapters, const char *buf, size_
 			return -EBUSY;
 		}
 	}
-	old_apm = bus->apm;
-	old_aqm = bus->aqm;
+	old.apm = bus->apm;
+	old.aqm = bus->aqm;
 	*cur = nmask;
 	kmutex_unlock(&bus->perms_mutex);
-	ap_bus_revise_bindings(bus, &old_apm, &old_aqm);
+	ap_bus_revise_bindings(bus, &old);
 	return (long)count;
 }
 
@@ -443,14 +462,27 @@ void ap_bus_bindings(struct ap_bus *bus, unsigned *bound, unsigned *total) NO_TH
 	kmutex_unlock(&bus->queues_lock);
 }
 
+static void attach_one(struct ap_bus *bus, struct ap_queue *q, const void *arg)
+	NO_THREAD_SAFETY_ANALYSIS
+{
+	ap_queue_attach(bus, q);
+}
+
+static void release_if_bound_to(struct ap_bus *bus, struct ap_queue *q, const void *drv)
+	NO_THREAD_SAFETY_ANALYSIS
+{
+	if (q->dev.driver == drv)
+		ap_queue_release_driver(bus, q);
+}
+
+/* Registers a driver and binds it to every matching unbound device. */
 int ap_driver_register(struct ap_bus *bus, struct ap_driver *drv)
 {
 	int rc;
 
 	kmutex_lock(&bus->scan_mutex);
-	ap_driver_sysfs_add(bus, drv);
+	rc = ap_driver_sysfs_add(bus, drv);
 	list_add_tail(&drv->node, &bus->drivers);
-	rc = 0;
 	for (unsigned a = 0; a < BM_BITS; a++) {
 		struct ap_card *c = bus->cards[a];
 
@@ -459,16 +491,8 @@ int ap_driver_register(struct ap_bus *bus, struct ap_driver *drv)
 		kmutex_lock(&c->dev.device_lock);
 		ap_card_attach(bus, c);
 		kmutex_unlock(&c->dev.device_lock);
-		for (unsigned d = 0; d < BM_BITS; d++) {
-			struct ap_queue *q = c->queues[d];
-
-			if (!q)
-				continue;
-			kmutex_lock(&q->dev.device_lock);
-			ap_queue_attach(bus, q);
-			kmutex_unlock(&q->dev.device_lock);
-		}
 	}
+	for_each_queue_locked(bus, attach_one, NULL);
 	ap_bus_check_bindings_complete(bus);
 	kmutex_unlock(&bus->scan_mutex);
 	return rc;
@@ -477,21 +501,12 @@ int ap_driver_register(struct ap_bus *bus, struct ap_driver *drv)
 void ap_driver_unregister(struct ap_bus *bus, struct ap_driver *drv)
 {
 	kmutex_lock(&bus->scan_mutex);
+	for_each_queue_locked(bus, release_if_bound_to, drv);
 	for (unsigned a = 0; a < BM_BITS; a++) {
 		struct ap_card *c = bus->cards[a];
 
 		if (!c)
 			continue;
-		for (unsigned d = 0; d < BM_BITS; d++) {
-			struct ap_queue *q = c->queues[d];
-
-			if (!q)
-				continue;
-			kmutex_lock(&q->dev.device_lock);
-			if (q->dev.driver == drv)
-				ap_queue_release_driver(bus, q);
-			kmutex_unlock(&q->dev.device_lock);
-		}
 		kmutex_lock(&c->dev.device_lock);
 		if (c->dev.driver == drv)
 			ap_card_release_driver(bus, c);
