@@ -72,6 +72,8 @@ static struct ap_matrix_mdev *mdev_probe(struct ap_matrix_dev *md, const char *u
 	return m;
 }
 
+static void mdev_destroy(struct ap_matrix_mdev *m);
+
 /* The `create` store: count, EINVAL, EEXIST, EUSERS, ENOMEM. */
 long vfio_ap_mdev_create(struct ap_matrix_dev *md, const char *buf, size_t count)
 {
@@ -96,9 +98,14 @@ long vfio_ap_mdev_create(struct ap_matrix_dev *md, const char *buf, size_t count
 		return -ENOMEM;
 	}
 	atomic_fetch_sub(&md->available_instances, 1);
+	/* our reference: a remove that finds the new files waits until they are all there */
+	atomic_store(&m->users, 1);
 	list_add_tail(&m->core_node, &md->core_list);
 	kmutex_unlock(&md->mdev_core_lock);
 	rc = vfio_ap_mdev_sysfs_add(m);
+	vfio_ap_mdev_put(m);
+	if (rc && !atomic_exchange(&m->removing, true))
+		mdev_destroy(m); /* the device never fully appeared: unwind it */
 	return rc ? rc : (long)count;
 }
 

@@ -129,6 +129,14 @@ static void hot_unplug(struct ap_matrix_mdev *m, bool adapter, const bm256 *ids)
 			vfio_ap_unlink_queue(m, q);
 			if (bm_test(shadow, id) && bm_test(shadow_other, other))
 				list_add_tail(&q->reset_qnode, &qlist);
+			else if (q->saved_kvm)
+				/*
+				 * Deliberate deviation: a queue the guest could not see is
+				 * not reset, so the kernel keeps its NIB pinned and ISC
+				 * registered (AQIC is honoured on filtered queues, 8.11)
+				 * past the guest's life. The model disables them here.
+				 */
+				vfio_ap_irq_disable(m->md, q);
 		}
 		if (bm_test(shadow, id)) {
 			bm_clear(shadow, id);

@@ -59,6 +59,16 @@ void vfio_ap_mdev_reset_queue(struct ap_matrix_dev *md, struct vfio_ap_queue *q)
 	case AP_RESPONSE_CHECKSTOPPED:
 		vfio_ap_free_aqic_resources(q);
 		break;
+	case AP_RESPONSE_Q_NOT_AVAIL:
+		/*
+		 * Deliberate deviation: the kernel only warns. The queue left
+		 * the configuration (a scan is removing it), so its interrupts
+		 * are gone; keeping the NIB pinned would outlive the guest.
+		 */
+		klog_printf(vfio_ap_klog(md), "WARNING: vfio_ap: PQAP/ZAPQ for %02x.%04x failed with rc=%u",
+			    AP_QID_CARD(q->apqn), AP_QID_QUEUE(q->apqn), APQSW_RC(q->reset_status));
+		vfio_ap_free_aqic_resources(q);
+		break;
 	default:
 		klog_printf(vfio_ap_klog(md), "WARNING: vfio_ap: PQAP/ZAPQ for %02x.%04x failed with rc=%u",
 			    AP_QID_CARD(q->apqn), AP_QID_QUEUE(q->apqn), APQSW_RC(q->reset_status));
