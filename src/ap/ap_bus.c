@@ -56,9 +56,9 @@ struct ap_queue *ap_get_qdev(struct ap_bus *bus, unsigned apqn)
 	return q;
 }
 
-bool ap_queue_bound_to(struct ap_queue *q, struct ap_driver *drv) NO_THREAD_SAFETY_ANALYSIS
+bool ap_queue_bound_to(struct ap_queue *q, struct ap_driver *drv)
 {
-	return q->dev.driver == drv;
+	return atomic_load(&q->dev.driver) == drv;
 }
 
 bool ap_apqn_in_matrix_owned_by_def_drv(struct ap_bus *bus, const bm256 *apm, const bm256 *aqm)

@@ -58,11 +58,16 @@ struct ap_driver {
 
 struct ap_device_common {
 	struct kmutex device_lock;
-	struct ap_driver *driver GUARDED_BY(device_lock); /* bound driver or NULL */
-	void *drvdata GUARDED_BY(device_lock);
+	/*
+	 * Bound driver or NULL: written under device_lock; read without it by
+	 * the bindings count and vfio_ap_find_queue (racy snapshots in the
+	 * kernel too), hence atomic.
+	 */
+	struct ap_driver *_Atomic driver;
+	void *_Atomic drvdata; /* written under device_lock (vfio_ap: also under mdevs_lock); read by vfio_ap_find_queue */
 	struct sysfs_node *dir;
 	atomic_int refcount;
-	bool dead; /* unregistered: no new binding */
+	atomic_bool dead; /* unregistered: no new binding; set before the dir is removed */
 };
 
 struct ap_card {
@@ -121,6 +126,12 @@ void ap_driver_unregister(struct ap_bus *bus, struct ap_driver *drv);
 
 /* A full bus scan under scan_mutex (the `scans` attribute, sim/host writes). */
 void ap_bus_scan(struct ap_bus *bus);
+/*
+ * A scan asked for by a store inside a device's own directory (card
+ * `config`): if a concurrent scan is removing that device, it is waiting
+ * for this store to return, so give up instead of waiting for it.
+ */
+void ap_bus_scan_from_device(struct ap_bus *bus, struct ap_device_common *self);
 
 /* ap_get_qdev: the queue device with a reference, or NULL. */
 struct ap_queue *ap_get_qdev(struct ap_bus *bus, unsigned apqn);

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 
 #include "ap/ap_bus.h"
 #include "sim/world.h"
@@ -142,6 +143,19 @@ static void ap_scan_bus_locked(struct ap_bus *bus) REQUIRES(bus->scan_mutex)
 void ap_bus_scan(struct ap_bus *bus)
 {
 	kmutex_lock(&bus->scan_mutex);
+	ap_scan_bus_locked(bus);
+	kmutex_unlock(&bus->scan_mutex);
+}
+
+void ap_bus_scan_from_device(struct ap_bus *bus, struct ap_device_common *self)
+{
+	struct timespec ms = { 0, 1000000L };
+
+	while (!kmutex_trylock(&bus->scan_mutex)) {
+		if (atomic_load(&self->dead))
+			return; /* that scan removes us, and it has seen the new state */
+		nanosleep(&ms, NULL);
+	}
 	ap_scan_bus_locked(bus);
 	kmutex_unlock(&bus->scan_mutex);
 }

@@ -313,7 +313,7 @@ STORE(card_config_store)
 	rc = ap_hw_card_set_config(bus->hw, c->id, v);
 	if (rc)
 		return rc;
-	ap_bus_scan(bus); /* the CHSC notification; c may be gone afterwards */
+	ap_bus_scan_from_device(bus, &c->dev); /* the CHSC notification */
 	return (ssize_t)count;
 }
 

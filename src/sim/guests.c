@@ -199,6 +199,12 @@ static void guest_stop(struct sim *s, struct sim_guest *g)
 	unsigned leaks;
 
 	sysfs_remove(s->fs, g->dir);
+	/*
+	 * QEMU tears the guest's DMA mappings down: vfio_ap's dma_unmap
+	 * disables the interrupts of every queue whose NIB lies in guest
+	 * memory, even where a failed reset left them enabled.
+	 */
+	vfio_ap_mdev_dma_unmap(g->mdev, 0, KVM_GUEST_MEM_SIZE);
 	vfio_ap_mdev_close(g->mdev);
 	leaks = kvm_destroy(g->kvm);
 	kmutex_lock(&s->guests_reg_lock);

@@ -189,13 +189,11 @@ const struct torture_op torture_ops[] = {
 	{ "unbind_vfio_ap", TOP_ADMIN, 2, false, t_op_unbind_vfio },
 	{ "bind_cex4queue", TOP_ADMIN, 1, false, t_op_bind_cex4 },
 	{ "unbind_cex4queue", TOP_ADMIN, 1, false, t_op_unbind_cex4 },
-	/* 0 by default: a store in a card's directory that rescans deadlocks with a
-	 * concurrent scan removing that card (docs/torture.md, known problems) */
-	{ "card_config", TOP_ADMIN, 0, false, t_op_card_config },
+	{ "card_config", TOP_ADMIN, 1, false, t_op_card_config },
 	{ "host_config", TOP_ADMIN, 2, false, t_op_host },
 	{ "scan", TOP_ADMIN, 1, false, t_op_scan },
 	{ "read", TOP_ADMIN, 8, false, op_read },
-	{ "read_bindings", TOP_ADMIN, 0, false, op_read_bindings },
+	{ "read_bindings", TOP_ADMIN, 1, false, op_read_bindings },
 	{ "guest_start", TOP_GUEST, 3, false, op_guest_start },
 	{ "guest_stop", TOP_GUEST, 2, false, op_guest_stop },
 	{ "aqic_enable", TOP_GUEST, 6, false, op_aqic_enable },

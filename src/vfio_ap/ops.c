@@ -147,6 +147,8 @@ static void hot_unplug(struct ap_matrix_mdev *m, bool adapter, const bm256 *ids)
 		vfio_ap_mdev_update_guest_apcb(m);
 	vfio_ap_mdev_reset_qlist(m->md, &qlist);
 	list_for_each_entry_safe(q, n, &qlist, reset_qnode) {
+		if (q->saved_kvm) /* a failed reset kept them: see the deviation above */
+			vfio_ap_irq_disable(m->md, q);
 		q->matrix_mdev = NULL;
 		list_del_init(&q->reset_qnode);
 	}

@@ -107,6 +107,8 @@ void vfio_ap_flush_reset(struct ap_matrix_dev *md, struct vfio_ap_queue *q)
 			klog_printf(vfio_ap_klog(md),
 				    "WARNING: vfio_ap: reset check of %02x.%04x: TAPQ rc=%u",
 				    AP_QID_CARD(q->apqn), AP_QID_QUEUE(q->apqn), rc);
+			if (rc == AP_RESPONSE_Q_NOT_AVAIL) /* gone: see vfio_ap_mdev_reset_queue */
+				vfio_ap_free_aqic_resources(q);
 			q->reset_work_pending = false;
 			break;
 		}
