@@ -1,5 +1,6 @@
 # Thin wrapper over Meson. `make` builds, `make test` runs every suite in a
-# gcc build, a clang -Wthread-safety build, and ASan+UBSan and TSan builds.
+# gcc build, a clang -Wthread-safety build, and ASan+UBSan and TSan builds,
+# then the libFuzzer targets (scripts/ci-test.sh).
 BUILD ?= build
 BIN = $(BUILD)/src/cli/vfio-ap-sim
 
@@ -24,4 +25,4 @@ test: deps
 	scripts/ci-test.sh
 
 clean:
-	rm -rf $(BUILD) build-clang build-asan build-tsan
+	rm -rf $(BUILD) build-clang build-asan build-tsan build-fuzz build-bench-*
