@@ -33,6 +33,7 @@ struct sim;
 struct sysfs_node;
 struct ap_queue;
 struct ap_card;
+struct sysfs_attr;
 
 #define AP_DRIVER_FLAG_DEFAULT 0x1
 
@@ -160,6 +161,8 @@ int ap_max_domain_id(const struct ap_config_info *qci);
 
 /* Bus attribute sysfs table and device attribute setup live in ap_sysfs.c. */
 int ap_bus_sysfs_init(struct ap_bus *bus);
+/* The empty `uevent` of a root device. */
+const struct sysfs_attr *ap_root_uevent_attr(void);
 int ap_card_sysfs_add(struct ap_bus *bus, struct ap_card *c);
 int ap_queue_sysfs_add(struct ap_bus *bus, struct ap_queue *q);
 void ap_device_sysfs_bound(struct ap_bus *bus, struct ap_device_common *d, bool is_card,

@@ -214,6 +214,21 @@ static const struct sysfs_attr bus_attrs[] = {
 	{ .name = "bindings_complete_count", .mode = 0444, .show = bindings_complete_count_show },
 };
 
+/* Root devices (devices/ap, devices/vfio_ap) have an empty uevent file. */
+SHOW(root_uevent_show)
+{
+	return 0;
+}
+
+static const struct sysfs_attr root_uevent_attr = {
+	.name = "uevent", .mode = 0644, .show = root_uevent_show
+};
+
+const struct sysfs_attr *ap_root_uevent_attr(void)
+{
+	return &root_uevent_attr;
+}
+
 int ap_bus_sysfs_init(struct ap_bus *bus)
 {
 	struct sysfs *fs = bus->sim->fs;
@@ -224,6 +239,7 @@ int ap_bus_sysfs_init(struct ap_bus *bus)
 	bus->root_dev_dir = sysfs_mkdir_p(fs, "devices/ap");
 	if (!bus->bus_dir || !bus->devices_dir || !bus->drivers_dir || !bus->root_dev_dir)
 		return -ENOMEM;
+	sysfs_add_file(fs, bus->root_dev_dir, &root_uevent_attr, bus);
 	return sysfs_add_files(fs, bus->bus_dir, bus_attrs, sizeof(bus_attrs) / sizeof(bus_attrs[0]),
 			       bus);
 }

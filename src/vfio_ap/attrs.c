@@ -211,6 +211,8 @@ int vfio_ap_matrix_sysfs_init(struct ap_matrix_dev *md)
 	struct sysfs_node *drv = sysfs_mkdir_p(fs, "bus/matrix/drivers/vfio_ap");
 	int rc;
 
+	sysfs_mkdir_p(fs, "kernel/iommu_groups");
+	sysfs_add_file(fs, sysfs_mkdir_p(fs, "devices/vfio_ap"), ap_root_uevent_attr(), md);
 	sysfs_mkdir_p(fs, "bus/mdev/devices");
 	sysfs_mkdir_p(fs, "bus/mdev/drivers/vfio_ap_mdev");
 	md->matrix_dir = sysfs_mkdir_p(fs, "devices/vfio_ap/matrix");
