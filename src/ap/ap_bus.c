@@ -183,10 +183,10 @@ void ap_queue_device_add(struct ap_bus *bus, struct ap_card *c, unsigned apqi, b
 	REQUIRES(bus->scan_mutex);
 void ap_queue_device_add(struct ap_bus *bus, struct ap_card *c, unsigned apqi, bool config)
 {
-	struct ap_queue *q = calloc(1, sizeof(*q));
+	struct ap_queue *q;
 
-	if (!q)
-		return; /* the device simply does not appear */
+	if (fault_fail(&bus->sim->faults, FAULT_AP_QUEUE) || !(q = calloc(1, sizeof(*q))))
+		return; /* the device simply does not appear (the next scan retries) */
 	device_init(bus, &q->dev);
 	q->card = c;
 	q->qid = AP_MKQID(c->id, apqi);
@@ -229,10 +229,10 @@ void ap_queue_device_del(struct ap_bus *bus, struct ap_queue *q)
 struct ap_card *ap_card_device_add(struct ap_bus *bus, unsigned apid) REQUIRES(bus->scan_mutex);
 struct ap_card *ap_card_device_add(struct ap_bus *bus, unsigned apid)
 {
-	struct ap_card *c = calloc(1, sizeof(*c));
+	struct ap_card *c;
 	bool config, chkstop;
 
-	if (!c)
+	if (fault_fail(&bus->sim->faults, FAULT_AP_CARD) || !(c = calloc(1, sizeof(*c))))
 		return NULL;
 	device_init(bus, &c->dev);
 	c->bus = bus;

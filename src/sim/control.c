@@ -124,6 +124,38 @@ STORE(fault_store)
 	return (ssize_t)count;
 }
 
+/* sim/faults/alloc: one line per site, "NAME ARMED INJECTED". */
+SHOW(alloc_show)
+{
+	struct sim *s = priv;
+	int n = 0;
+
+	for (int i = 0; i < FAULT_NR_SITES; i++)
+		n += snprintf(buf + n, SYSFS_PAGE - n, "%s %d %llu\n", fault_site_names[i],
+			      atomic_load(&s->faults.armed[i]),
+			      (unsigned long long)atomic_load(&s->faults.injected[i]));
+	return n;
+}
+
+/* "SITE COUNT" or "all COUNT": the next COUNT allocations fail (-1 always, 0 disarm). */
+STORE(alloc_store)
+{
+	struct sim *s = priv;
+	size_t len = strcspn(buf, " ");
+	int site = fault_site_lookup(buf, len), cnt;
+	char tail;
+
+	if (buf[len] != ' ' || (site < 0 && strncmp(buf, "all", len)) || len == 0)
+		return -EINVAL;
+	if (sscanf(buf + len + 1, "%d%c", &cnt, &tail) < 1 || cnt < -1 ||
+	    (sscanf(buf + len + 1, "%d%c", &cnt, &tail) == 2 && tail != '\n'))
+		return -EINVAL;
+	for (int i = 0; i < FAULT_NR_SITES; i++)
+		if (site < 0 || i == site)
+			atomic_store(&s->faults.armed[i], cnt);
+	return (ssize_t)count;
+}
+
 /* --- dmesg, lockdep, variant --- */
 
 SHOW(dmesg_show)
@@ -175,6 +207,7 @@ static const struct sysfs_attr fault_attrs[] = {
 	{ .name = "tapq_rc", .mode = 0644, .show = fault_show, .store = fault_store, .arg = 1 },
 	{ .name = "aqic_rc", .mode = 0644, .show = fault_show, .store = fault_store, .arg = 2 },
 	{ .name = "reset_polls", .mode = 0644, .show = fault_show, .store = fault_store, .arg = 3 },
+	{ .name = "alloc", .mode = 0644, .show = alloc_show, .store = alloc_store },
 };
 
 int sim_control_init(struct sim *s)
@@ -187,6 +220,7 @@ int sim_control_init(struct sim *s)
 		return -ENOMEM;
 	rc = sysfs_add_files(fs, s->sim_dir, sim_attrs, 4, s);
 	rc = rc ?: sysfs_add_files(fs, sysfs_mkdir_p(fs, "sim/host"), host_attrs, 3, s);
-	rc = rc ?: sysfs_add_files(fs, sysfs_mkdir_p(fs, "sim/faults"), fault_attrs, 4, s);
+	rc = rc ?: sysfs_add_files(fs, sysfs_mkdir_p(fs, "sim/faults"), fault_attrs,
+				   sizeof(fault_attrs) / sizeof(fault_attrs[0]), s);
 	return rc ?: sim_guests_init(s);
 }

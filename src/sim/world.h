@@ -11,6 +11,7 @@
 
 #include "ap/ap_bus.h"
 #include "ap/ap_hw.h"
+#include "base/fault.h"
 #include "base/klog.h"
 #include "kvm/kvm.h"
 #include "lockdep/lockdep.h"
@@ -34,6 +35,7 @@ struct sim {
 	enum sim_variant variant;
 	struct ld_ctx *ld;
 	struct klog log;
+	struct fault_sites faults;     /* allocation-failure injection (sim/faults/alloc) */
 	struct sysfs *fs;
 	struct ap_hw hw;
 	struct ap_bus bus;

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/fault.h"
 #include "torture/tort_int.h"
 
 #define MDEV_DIR "devices/vfio_ap/matrix/"
@@ -169,6 +170,16 @@ static int op_fault_slow_reset(struct torture *t, struct tthread *th)
 	return do_write(t, "sim/faults/reset_polls", text);
 }
 
+/* Arms one allocation-failure site (src/base/fault.h) for its next 1-3 allocations. */
+static int op_fault_alloc(struct torture *t, struct tthread *th)
+{
+	char text[48];
+
+	snprintf(text, sizeof(text), "%s %u\n", fault_site_names[pick(th, FAULT_NR_SITES)],
+		 1 + pick(th, 3));
+	return do_write(t, "sim/faults/alloc", text);
+}
+
 /* --- the vector --------------------------------------------------------------- */
 
 const struct torture_op torture_ops[] = {
@@ -203,6 +214,7 @@ const struct torture_op torture_ops[] = {
 	{ "fault_tapq", TOP_FAULT, 2, false, op_fault_tapq },
 	{ "fault_aqic", TOP_FAULT, 2, false, op_fault_aqic },
 	{ "fault_slow_reset", TOP_FAULT, 2, false, op_fault_slow_reset },
+	{ "fault_alloc", TOP_FAULT, 2, false, op_fault_alloc },
 };
 const unsigned torture_nr_ops = sizeof(torture_ops) / sizeof(torture_ops[0]);
 

@@ -195,7 +195,7 @@ ssize_t vfio_ap_ap_config_store(struct ap_matrix_mdev *m, const char *buf, size_
 	bm256 rem_a, rem_q, add_a, add_q, filtered;
 	unsigned id;
 	size_t n = count < AP_CONFIG_STRLEN ? count : AP_CONFIG_STRLEN;
-	char *copy = strndup(buf, n);
+	char *copy = fault_fail(&md->sim->faults, FAULT_AP_CONFIG) ? NULL : strndup(buf, n);
 	ssize_t rc;
 
 	if (!copy)

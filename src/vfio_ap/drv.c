@@ -28,7 +28,7 @@ int vfio_ap_mdev_probe_queue(void *ctx, struct ap_queue *apq) NO_THREAD_SAFETY_A
 	rc = vfio_ap_queue_status_add(md, apq);
 	if (rc)
 		goto out;
-	q = calloc(1, sizeof(*q));
+	q = fault_fail(&md->sim->faults, FAULT_VFIO_QUEUE) ? NULL : calloc(1, sizeof(*q));
 	if (!q) {
 		vfio_ap_queue_status_remove(md, apq);
 		rc = -ENOMEM;

@@ -10,6 +10,7 @@
  * Everything here runs with mdevs_lock held (and guests_lock, plus kvm->lock
  * for PUSH), asserted on entry.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,8 +59,11 @@ void vfio_ap_mdev_link_queue(struct ap_matrix_mdev *m, struct vfio_ap_queue *q)
 	if (q->linked)
 		return;
 	row = m->qrows[apid];
-	if (!row && !(row = m->qrows[apid] = calloc(1, sizeof(*row))))
-		return; /* out of memory: the queue stays unlinked, so FILTER hides it */
+	if (!row && !(row = m->qrows[apid] = calloc(1, sizeof(*row)))) {
+		/* the kernel's hash insert cannot fail; neither may the model's link */
+		fprintf(stderr, "vfio_ap: out of memory linking a queue\n");
+		abort();
+	}
 	q->matrix_mdev = m;
 	row->q[apqi] = q;
 	bm_set(&row->linked, apqi);

@@ -52,9 +52,9 @@ void vfio_ap_mdev_put(struct ap_matrix_mdev *m)
 /* vfio_ap_mdev_probe: allocate and publish on mdev_list. */
 static struct ap_matrix_mdev *mdev_probe(struct ap_matrix_dev *md, const char *uuid)
 {
-	struct ap_matrix_mdev *m = calloc(1, sizeof(*m));
+	struct ap_matrix_mdev *m;
 
-	if (!m)
+	if (fault_fail(&md->sim->faults, FAULT_MDEV) || !(m = calloc(1, sizeof(*m))))
 		return NULL;
 	m->md = md;
 	memcpy(m->uuid, uuid, sizeof(m->uuid));
