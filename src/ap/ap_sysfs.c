@@ -15,11 +15,6 @@
 #include "base/parse.h"
 #include "sim/world.h"
 
-#define SHOW(fn) static ssize_t fn(void *priv, const struct sysfs_attr *attr, char *buf)
-#define STORE(fn)                                                                  \
-	static ssize_t fn(void *priv, const struct sysfs_attr *attr, const char *buf, \
-			  size_t count)
-
 static ssize_t show_mask(const bm256 *m, char *buf)
 {
 	char hex[BM_HEXLEN];
@@ -27,7 +22,7 @@ static ssize_t show_mask(const bm256 *m, char *buf)
 	return snprintf(buf, SYSFS_PAGE, "%s\n", bm_format(m, hex));
 }
 
-SHOW(apmask_show)
+SYSFS_SHOW(apmask_show)
 {
 	struct ap_bus *bus = priv;
 	bm256 m;
@@ -38,12 +33,12 @@ SHOW(apmask_show)
 	return show_mask(&m, buf);
 }
 
-STORE(apmask_store)
+SYSFS_STORE(apmask_store)
 {
 	return ap_bus_mask_store(priv, attr->arg != 0, buf, count);
 }
 
-SHOW(qci_mask_show)
+SYSFS_SHOW(qci_mask_show)
 {
 	struct ap_bus *bus = priv;
 	struct ap_config_info qci;
@@ -56,7 +51,7 @@ SHOW(qci_mask_show)
 	return show_mask(attr->arg == 0 ? &qci.apm : attr->arg == 1 ? &qci.aqm : &qci.adm, buf);
 }
 
-SHOW(max_id_show)
+SYSFS_SHOW(max_id_show)
 {
 	struct ap_bus *bus = priv;
 	struct ap_config_info qci;
@@ -68,12 +63,12 @@ SHOW(max_id_show)
 			attr->arg ? ap_max_domain_id(&qci) : ap_max_adapter_id(&qci));
 }
 
-SHOW(ap_domain_show)
+SYSFS_SHOW(ap_domain_show)
 {
 	return snprintf(buf, SYSFS_PAGE, "%d\n", atomic_load(&((struct ap_bus *)priv)->ap_domain));
 }
 
-STORE(ap_domain_store)
+SYSFS_STORE(ap_domain_store)
 {
 	struct ap_bus *bus = priv;
 	int d, maxd;
@@ -93,17 +88,17 @@ STORE(ap_domain_store)
 	return (ssize_t)count;
 }
 
-SHOW(const_show)
+SYSFS_SHOW(const_show)
 {
 	return snprintf(buf, SYSFS_PAGE, "%ld\n", attr->arg);
 }
 
-SHOW(config_time_show)
+SYSFS_SHOW(config_time_show)
 {
 	return snprintf(buf, SYSFS_PAGE, "%d\n", atomic_load(&((struct ap_bus *)priv)->config_time));
 }
 
-STORE(config_time_store)
+SYSFS_STORE(config_time_store)
 {
 	int t;
 
@@ -113,12 +108,12 @@ STORE(config_time_store)
 	return (ssize_t)count;
 }
 
-SHOW(poll_thread_show)
+SYSFS_SHOW(poll_thread_show)
 {
 	return snprintf(buf, SYSFS_PAGE, "%d\n", atomic_load(&((struct ap_bus *)priv)->poll_thread));
 }
 
-STORE(poll_thread_store)
+SYSFS_STORE(poll_thread_store)
 {
 	bool on;
 	int rc = vas_kstrtobool(buf, &on);
@@ -129,13 +124,13 @@ STORE(poll_thread_store)
 	return (ssize_t)count;
 }
 
-SHOW(poll_timeout_show)
+SYSFS_SHOW(poll_timeout_show)
 {
 	return snprintf(buf, SYSFS_PAGE, "%llu\n",
 			(unsigned long long)atomic_load(&((struct ap_bus *)priv)->poll_timeout));
 }
 
-STORE(poll_timeout_store)
+SYSFS_STORE(poll_timeout_store)
 {
 	unsigned long v;
 	int rc = vas_kstrtoul(buf, 0, &v);
@@ -148,7 +143,7 @@ STORE(poll_timeout_store)
 	return (ssize_t)count;
 }
 
-SHOW(features_show)
+SYSFS_SHOW(features_show)
 {
 	struct ap_bus *bus = priv;
 	bool apxa, valid;
@@ -162,19 +157,19 @@ SHOW(features_show)
 	return snprintf(buf, SYSFS_PAGE, "APSC %sQACT RC8A\n", apxa ? "APXA " : "");
 }
 
-SHOW(scans_show)
+SYSFS_SHOW(scans_show)
 {
 	return snprintf(buf, SYSFS_PAGE, "%llu\n",
 			(unsigned long long)atomic_load(&((struct ap_bus *)priv)->scans));
 }
 
-STORE(scans_store)
+SYSFS_STORE(scans_store)
 {
 	ap_bus_scan(priv);
 	return (ssize_t)count;
 }
 
-SHOW(bindings_show)
+SYSFS_SHOW(bindings_show)
 {
 	struct ap_bus *bus = priv;
 	unsigned bound, total;
@@ -185,7 +180,7 @@ SHOW(bindings_show)
 	return snprintf(buf, SYSFS_PAGE, "%u/%u\n", bound, total);
 }
 
-SHOW(bindings_complete_count_show)
+SYSFS_SHOW(bindings_complete_count_show)
 {
 	return snprintf(buf, SYSFS_PAGE, "%llu\n",
 			(unsigned long long)atomic_load(
@@ -215,7 +210,7 @@ static const struct sysfs_attr bus_attrs[] = {
 };
 
 /* Root devices (devices/ap, devices/vfio_ap) have an empty uevent file. */
-SHOW(root_uevent_show)
+SYSFS_SHOW(root_uevent_show)
 {
 	return 0;
 }
@@ -246,7 +241,7 @@ int ap_bus_sysfs_init(struct ap_bus *bus)
 
 /* --- drivers --- */
 
-STORE(bind_store)
+SYSFS_STORE(bind_store)
 {
 	struct ap_driver *drv = priv;
 	long rc = ap_bus_bind(drv->bus, drv, buf);
@@ -254,7 +249,7 @@ STORE(bind_store)
 	return rc ? rc : (ssize_t)count;
 }
 
-STORE(unbind_store)
+SYSFS_STORE(unbind_store)
 {
 	struct ap_driver *drv = priv;
 	long rc = ap_bus_unbind(drv->bus, drv, buf);
@@ -284,7 +279,7 @@ static const char *mode_name(char kind)
 	return kind == AP_KIND_CCA ? "cca" : kind == AP_KIND_EP11 ? "ep11" : "accel";
 }
 
-SHOW(card_show)
+SYSFS_SHOW(card_show)
 {
 	struct ap_card *c = priv;
 
@@ -318,7 +313,7 @@ SHOW(card_show)
 	}
 }
 
-STORE(card_config_store)
+SYSFS_STORE(card_config_store)
 {
 	struct ap_card *c = priv;
 	struct ap_bus *bus = c->bus;
@@ -333,7 +328,7 @@ STORE(card_config_store)
 	return (ssize_t)count;
 }
 
-STORE(request_count_store)
+SYSFS_STORE(request_count_store)
 {
 	struct ap_card *c = priv;
 
@@ -355,7 +350,7 @@ static ssize_t uevent_text(struct ap_device_common *d, bool is_card, int type, c
 	return n;
 }
 
-SHOW(card_uevent_show)
+SYSFS_SHOW(card_uevent_show)
 {
 	struct ap_card *c = priv;
 
@@ -393,7 +388,7 @@ int ap_card_sysfs_add(struct ap_bus *bus, struct ap_card *c)
 	return sysfs_add_link(fs, bus->devices_dir, name, c->dev.dir);
 }
 
-SHOW(queue_show)
+SYSFS_SHOW(queue_show)
 {
 	struct ap_queue *q = priv;
 
@@ -423,7 +418,7 @@ SHOW(queue_show)
 	}
 }
 
-STORE(queue_request_count_store)
+SYSFS_STORE(queue_request_count_store)
 {
 	struct ap_queue *q = priv;
 
@@ -431,7 +426,7 @@ STORE(queue_request_count_store)
 	return (ssize_t)count;
 }
 
-SHOW(queue_uevent_show)
+SYSFS_SHOW(queue_uevent_show)
 {
 	struct ap_queue *q = priv;
 
@@ -472,14 +467,14 @@ int ap_queue_sysfs_add(struct ap_bus *bus, struct ap_queue *q)
  * No device_lock here: the attribute is removed under device_lock, and the
  * removal waits for running shows.
  */
-SHOW(online_show) NO_THREAD_SAFETY_ANALYSIS
+SYSFS_SHOW(online_show) NO_THREAD_SAFETY_ANALYSIS
 {
 	struct ap_device_common *d = priv;
 
 	return snprintf(buf, SYSFS_PAGE, "%d\n", d->driver != NULL);
 }
 
-STORE(online_store)
+SYSFS_STORE(online_store)
 {
 	int v;
 

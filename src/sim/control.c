@@ -17,11 +17,6 @@
 #include "base/parse.h"
 #include "sim/world.h"
 
-#define SHOW(fn) static ssize_t fn(void *priv, const struct sysfs_attr *attr, char *buf)
-#define STORE(fn)                                                                  \
-	static ssize_t fn(void *priv, const struct sysfs_attr *attr, const char *buf, \
-			  size_t count)
-
 static ssize_t copy_out(char *buf, char *text)
 {
 	size_t n;
@@ -38,7 +33,7 @@ static ssize_t copy_out(char *buf, char *text)
 
 /* --- sim/host/ --- */
 
-SHOW(host_show)
+SYSFS_SHOW(host_show)
 {
 	struct sim *s = priv;
 	struct ap_config_info qci;
@@ -50,7 +45,7 @@ SHOW(host_show)
 				  hex));
 }
 
-STORE(host_store)
+SYSFS_STORE(host_store)
 {
 	struct sim *s = priv;
 	struct ap_config_info qci;
@@ -73,7 +68,7 @@ STORE(host_store)
 
 /* --- sim/faults/ --- */
 
-SHOW(fault_show)
+SYSFS_SHOW(fault_show)
 {
 	struct sim *s = priv;
 	struct ap_hw_faults f;
@@ -92,7 +87,7 @@ SHOW(fault_show)
 }
 
 /* "RC [COUNT]": force response code RC for the next COUNT instructions. */
-STORE(fault_store)
+SYSFS_STORE(fault_store)
 {
 	struct sim *s = priv;
 	struct ap_hw_faults f;
@@ -125,7 +120,7 @@ STORE(fault_store)
 }
 
 /* sim/faults/alloc: one line per site, "NAME ARMED INJECTED". */
-SHOW(alloc_show)
+SYSFS_SHOW(alloc_show)
 {
 	struct sim *s = priv;
 	int n = 0;
@@ -138,7 +133,7 @@ SHOW(alloc_show)
 }
 
 /* "SITE COUNT" or "all COUNT": the next COUNT allocations fail (-1 always, 0 disarm). */
-STORE(alloc_store)
+SYSFS_STORE(alloc_store)
 {
 	struct sim *s = priv;
 	size_t len = strcspn(buf, " ");
@@ -158,7 +153,7 @@ STORE(alloc_store)
 
 /* --- dmesg, lockdep, variant --- */
 
-SHOW(dmesg_show)
+SYSFS_SHOW(dmesg_show)
 {
 	struct sim *s = priv;
 	char *all = klog_dump(&s->log); /* validator reports arrive through its sink */
@@ -172,14 +167,14 @@ SHOW(dmesg_show)
 	return copy_out(buf, all);
 }
 
-SHOW(lockdep_show)
+SYSFS_SHOW(lockdep_show)
 {
 	struct sim *s = priv;
 
 	return copy_out(buf, attr->arg ? ld_graph_dot(s->ld) : ld_report_text(s->ld));
 }
 
-SHOW(variant_show)
+SYSFS_SHOW(variant_show)
 {
 	struct sim *s = priv;
 

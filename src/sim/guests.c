@@ -16,11 +16,6 @@
 #include "base/parse.h"
 #include "sim/world.h"
 
-#define SHOW(fn) static ssize_t fn(void *priv, const struct sysfs_attr *attr, char *buf)
-#define STORE(fn)                                                                  \
-	static ssize_t fn(void *priv, const struct sysfs_attr *attr, const char *buf, \
-			  size_t count)
-
 static struct sim_guest *guest_find(struct sim *s, const char *uuid) REQUIRES(s->guests_reg_lock)
 {
 	struct sim_guest *g;
@@ -31,7 +26,7 @@ static struct sim_guest *guest_find(struct sim *s, const char *uuid) REQUIRES(s-
 	return NULL;
 }
 
-SHOW(apcb_show)
+SYSFS_SHOW(apcb_show)
 {
 	struct sim_guest *g = priv;
 	struct kvm_apcb a;
@@ -47,7 +42,7 @@ SHOW(apcb_show)
 			bm_format(&a.adm, z));
 }
 
-SHOW(aqic_show)
+SYSFS_SHOW(aqic_show)
 {
 	struct sim_guest *g = priv;
 	struct kvm_pqap_regs r;
@@ -63,7 +58,7 @@ SHOW(aqic_show)
 }
 
 /* "XX.YYYY enable ISC NIB" or "XX.YYYY disable". */
-STORE(aqic_store)
+SYSFS_STORE(aqic_store)
 {
 	struct sim_guest *g = priv;
 	struct kvm_pqap_regs r = { 0 };
@@ -95,7 +90,7 @@ STORE(aqic_store)
 }
 
 /* Any write: the guest's VFIO_DEVICE_RESET ioctl; EIO if a queue's final ZAPQ code != 0. */
-STORE(reset_store)
+SYSFS_STORE(reset_store)
 {
 	struct sim_guest *g = priv;
 	int rc = vfio_ap_mdev_reset_ioctl(g->dev);
@@ -136,7 +131,7 @@ static int parse_start(const char *buf, char uuid[37], enum crycb_format *fmt)
 static int guest_start(struct sim *s, struct ap_matrix_mdev *m, const char *uuid,
 		       enum crycb_format fmt);
 
-STORE(start_store)
+SYSFS_STORE(start_store)
 {
 	struct sim *s = priv;
 	struct ap_matrix_mdev *m;
@@ -214,7 +209,7 @@ static void guest_stop(struct sim *s, struct sim_guest *g)
 	free(g);
 }
 
-STORE(stop_store)
+SYSFS_STORE(stop_store)
 {
 	struct sim *s = priv;
 	struct sim_guest *g;

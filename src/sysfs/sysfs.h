@@ -46,6 +46,12 @@ struct sysfs_attr {
 	long arg; /* free for the attribute's owner (e.g. a field index) */
 };
 
+/* Define a show / store handler with the attribute callback signature. */
+#define SYSFS_SHOW(fn) static ssize_t fn(void *priv, const struct sysfs_attr *attr, char *buf)
+#define SYSFS_STORE(fn)                                                            \
+	static ssize_t fn(void *priv, const struct sysfs_attr *attr, const char *buf, \
+			  size_t count)
+
 enum sysfs_type { SYSFS_DIR = 1, SYSFS_FILE, SYSFS_LINK };
 
 struct sysfs *sysfs_new(struct ld_ctx *ld);

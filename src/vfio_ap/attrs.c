@@ -20,15 +20,10 @@ ssize_t vfio_ap_control_domain(struct ap_matrix_mdev *m, bool assign, const char
 			       size_t count);
 ssize_t vfio_ap_ap_config_store(struct ap_matrix_mdev *m, const char *buf, size_t count);
 
-#define SHOW(fn) static ssize_t fn(void *priv, const struct sysfs_attr *attr, char *buf)
-#define STORE(fn)                                                                  \
-	static ssize_t fn(void *priv, const struct sysfs_attr *attr, const char *buf, \
-			  size_t count)
-
 enum { A_ASSIGN_ADAPTER, A_UNASSIGN_ADAPTER, A_ASSIGN_DOMAIN, A_UNASSIGN_DOMAIN,
        A_ASSIGN_CDOM, A_UNASSIGN_CDOM };
 
-STORE(mdev_store)
+SYSFS_STORE(mdev_store)
 {
 	struct ap_matrix_mdev *m = priv;
 
@@ -48,7 +43,7 @@ STORE(mdev_store)
 	}
 }
 
-SHOW(matrix_show)
+SYSFS_SHOW(matrix_show)
 {
 	struct ap_matrix_mdev *m = priv;
 	struct ap_matrix mx;
@@ -59,7 +54,7 @@ SHOW(matrix_show)
 	return vfio_ap_format_matrix(&mx, buf, SYSFS_PAGE);
 }
 
-SHOW(control_domains_show)
+SYSFS_SHOW(control_domains_show)
 {
 	struct ap_matrix_mdev *m = priv;
 	bm256 adm;
@@ -77,7 +72,7 @@ SHOW(control_domains_show)
 }
 
 /* ap_config reads the matrix with no lock (a kernel quirk, kept). */
-SHOW(ap_config_show) NO_THREAD_SAFETY_ANALYSIS
+SYSFS_SHOW(ap_config_show) NO_THREAD_SAFETY_ANALYSIS
 {
 	struct ap_matrix_mdev *m = priv;
 	struct ap_matrix mx;
@@ -90,17 +85,17 @@ SHOW(ap_config_show) NO_THREAD_SAFETY_ANALYSIS
 			bm_format(&mx.aqm, q), bm_format(&mx.adm, d));
 }
 
-STORE(ap_config_store)
+SYSFS_STORE(ap_config_store)
 {
 	return vfio_ap_ap_config_store(priv, buf, count);
 }
 
-STORE(remove_store)
+SYSFS_STORE(remove_store)
 {
 	return vfio_ap_mdev_remove_store(priv, buf, count);
 }
 
-SHOW(mdev_uevent_show)
+SYSFS_SHOW(mdev_uevent_show)
 {
 	return snprintf(buf, SYSFS_PAGE, "DRIVER=vfio_ap_mdev\nMDEV_TYPE=%s\n", VFIO_AP_MDEV_TYPE);
 }
@@ -162,17 +157,17 @@ void vfio_ap_mdev_sysfs_del(struct ap_matrix_mdev *m)
 
 /* --- the matrix device and its mdev type --- */
 
-SHOW(features_show)
+SYSFS_SHOW(features_show)
 {
 	return snprintf(buf, SYSFS_PAGE, "guest_matrix hotplug ap_config\n");
 }
 
-SHOW(matrix_uevent_show)
+SYSFS_SHOW(matrix_uevent_show)
 {
 	return snprintf(buf, SYSFS_PAGE, "DRIVER=vfio_ap\n");
 }
 
-SHOW(type_show)
+SYSFS_SHOW(type_show)
 {
 	struct ap_matrix_dev *md = priv;
 
@@ -187,7 +182,7 @@ SHOW(type_show)
 	}
 }
 
-STORE(create_store)
+SYSFS_STORE(create_store)
 {
 	return vfio_ap_mdev_create(priv, buf, count);
 }
@@ -235,7 +230,7 @@ int vfio_ap_matrix_sysfs_init(struct ap_matrix_dev *md)
 
 /* --- queue `status` --- */
 
-SHOW(status_show) NO_THREAD_SAFETY_ANALYSIS
+SYSFS_SHOW(status_show) NO_THREAD_SAFETY_ANALYSIS
 {
 	struct ap_queue *apq = priv;
 	struct ap_matrix_dev *md = &apq->card->bus->sim->matrix_dev;
