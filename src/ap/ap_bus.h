@@ -65,7 +65,8 @@ struct ap_device_common {
 	 * kernel too), hence atomic.
 	 */
 	struct ap_driver *_Atomic driver;
-	void *_Atomic drvdata; /* written under device_lock (vfio_ap: also under mdevs_lock); read by vfio_ap_find_queue */
+	/* written under device_lock (vfio_ap: also mdevs_lock); read by vfio_ap_find_queue */
+	void *_Atomic drvdata;
 	struct sysfs_node *dir;
 	atomic_int refcount;
 	atomic_bool dead; /* unregistered: no new binding; set before the dir is removed */
