@@ -137,13 +137,14 @@ SYSFS_STORE(alloc_store)
 {
 	struct sim *s = priv;
 	size_t len = strcspn(buf, " ");
-	int site = fault_site_lookup(buf, len), cnt;
+	int site = fault_site_lookup(buf, len), cnt, n;
+	bool all = len == 3 && !strncmp(buf, "all", 3);
 	char tail;
 
-	if (buf[len] != ' ' || (site < 0 && strncmp(buf, "all", len)) || len == 0)
+	if (buf[len] != ' ' || (site < 0 && !all))
 		return -EINVAL;
-	if (sscanf(buf + len + 1, "%d%c", &cnt, &tail) < 1 || cnt < -1 ||
-	    (sscanf(buf + len + 1, "%d%c", &cnt, &tail) == 2 && tail != '\n'))
+	n = sscanf(buf + len + 1, "%d%c", &cnt, &tail);
+	if (n < 1 || cnt < -1 || (n == 2 && tail != '\n'))
 		return -EINVAL;
 	for (int i = 0; i < FAULT_NR_SITES; i++)
 		if (site < 0 || i == site)

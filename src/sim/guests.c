@@ -105,6 +105,17 @@ static const struct sysfs_attr guest_attrs[] = {
 	{ .name = "reset", .mode = 0200, .store = reset_store },
 };
 
+static const struct {
+	const char *text;
+	enum crycb_format fmt;
+} formats[] = {
+	{ "format=2", CRYCB_FORMAT2 },
+	{ "format=1", CRYCB_FORMAT1 },
+	{ "format=0", CRYCB_FORMAT0 },
+	{ "format=none", CRYCB_NONE },
+};
+
+/* "<uuid>[ format=2|1|0|none]" with at most one trailing newline. */
 static int parse_start(const char *buf, char uuid[37], enum crycb_format *fmt)
 {
 	const char *sp = strchr(buf, ' ');
@@ -115,17 +126,15 @@ static int parse_start(const char *buf, char uuid[37], enum crycb_format *fmt)
 	*fmt = CRYCB_FORMAT2;
 	if (!sp)
 		return 0;
-	if (!strcmp(sp, " format=2") || !strcmp(sp, " format=2\n"))
-		*fmt = CRYCB_FORMAT2;
-	else if (!strcmp(sp, " format=1") || !strcmp(sp, " format=1\n"))
-		*fmt = CRYCB_FORMAT1;
-	else if (!strcmp(sp, " format=0") || !strcmp(sp, " format=0\n"))
-		*fmt = CRYCB_FORMAT0;
-	else if (!strcmp(sp, " format=none") || !strcmp(sp, " format=none\n"))
-		*fmt = CRYCB_NONE;
-	else
-		return -EINVAL;
-	return 0;
+	for (unsigned i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		size_t n = strlen(formats[i].text);
+
+		if (!strncmp(sp + 1, formats[i].text, n) && (!sp[1 + n] || !strcmp(sp + 1 + n, "\n"))) {
+			*fmt = formats[i].fmt;
+			return 0;
+		}
+	}
+	return -EINVAL;
 }
 
 static int guest_start(struct sim *s, struct ap_matrix_mdev *m, const char *uuid,
