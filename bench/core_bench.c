@@ -18,7 +18,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "sim/world.h"
+#include "sim/sim.h"
+#include "sysfs/sysfs.h"
+#include "vfio_ap/vfio_ap_private.h"
 
 static double now_us(void)
 {
@@ -58,7 +60,7 @@ static struct sim *boot(const char *text)
 
 static void wr(struct sim *s, const char *path, const char *val)
 {
-	ssize_t rc = sysfs_write(s->fs, path, val, strlen(val));
+	ssize_t rc = sysfs_write(sim_sysfs(s), path, val, strlen(val));
 
 	if (rc < 0) {
 		fprintf(stderr, "write %s <- %s: %s\n", path, val, strerror((int)-rc));
@@ -101,7 +103,7 @@ static void bench_filter(int passes)
 	t0 = now_us();
 	s = boot(host);
 	boot_s = (now_us() - t0) / 1e6;
-	md = &s->matrix_dev;
+	md = sim_matrix_dev(s);
 	wr(s, "devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create", u);
 	snprintf(path, sizeof(path), "devices/vfio_ap/matrix/%s/ap_config", u);
 	snprintf(all, sizeof(all), "0x%064d,0x%064d,0x%064d\n", 0, 0, 0);
@@ -171,7 +173,7 @@ struct counts {
 
 static struct counts counts(struct sim *s)
 {
-	struct ap_matrix_dev *md = &s->matrix_dev;
+	struct ap_matrix_dev *md = sim_matrix_dev(s);
 
 	return (struct counts){ atomic_load(&md->nr_push), atomic_load(&md->nr_zapq),
 				atomic_load(&md->nr_reset_polls), atomic_load(&md->nr_reset_waits) };

@@ -17,11 +17,12 @@
 #include <string.h>
 
 #include "base/parse.h"
-#include "sim/world.h"
+#include "base/fault.h"
+#include "sysfs/sysfs.h"
 
 static void device_init(struct ap_bus *bus, struct ap_device_common *d)
 {
-	kmutex_init(&d->device_lock, bus->sim->ld, "&dev->mutex");
+	kmutex_init(&d->device_lock, bus->svc.ld, "&dev->mutex");
 	atomic_init(&d->refcount, 1);
 	d->driver = NULL;
 	d->drvdata = NULL;
@@ -185,7 +186,7 @@ void ap_queue_device_add(struct ap_bus *bus, struct ap_card *c, unsigned apqi, b
 {
 	struct ap_queue *q;
 
-	if (fault_fail(&bus->sim->faults, FAULT_AP_QUEUE) || !(q = calloc(1, sizeof(*q))))
+	if (fault_fail(bus->svc.faults, FAULT_AP_QUEUE) || !(q = calloc(1, sizeof(*q))))
 		return; /* the device simply does not appear (the next scan retries) */
 	device_init(bus, &q->dev);
 	q->card = c;
@@ -215,12 +216,12 @@ void ap_queue_device_del(struct ap_bus *bus, struct ap_queue *q)
 	bus->qtab[AP_QID_CARD(q->qid)][AP_QID_QUEUE(q->qid)] = NULL;
 	kmutex_unlock(&bus->queues_lock);
 	q->card->queues[AP_QID_QUEUE(q->qid)] = NULL;
-	sysfs_remove(bus->sim->fs, q->dev.dir);
+	sysfs_remove(bus->svc.fs, q->dev.dir);
 	{
 		char name[16];
 
 		snprintf(name, sizeof(name), "%02x.%04x", AP_QID_CARD(q->qid), AP_QID_QUEUE(q->qid));
-		sysfs_remove_name(bus->sim->fs, bus->devices_dir, name);
+		sysfs_remove_name(bus->svc.fs, bus->devices_dir, name);
 	}
 	atomic_fetch_sub(&bus->nr_queues, 1);
 	ap_put_qdev(q);
@@ -232,7 +233,7 @@ struct ap_card *ap_card_device_add(struct ap_bus *bus, unsigned apid)
 	struct ap_card *c;
 	bool config, chkstop;
 
-	if (fault_fail(&bus->sim->faults, FAULT_AP_CARD) || !(c = calloc(1, sizeof(*c))))
+	if (fault_fail(bus->svc.faults, FAULT_AP_CARD) || !(c = calloc(1, sizeof(*c))))
 		return NULL;
 	device_init(bus, &c->dev);
 	c->bus = bus;
@@ -270,9 +271,9 @@ void ap_card_device_del(struct ap_bus *bus, struct ap_card *c)
 	ap_card_release_driver(bus, c);
 	kmutex_unlock(&c->dev.device_lock);
 	bus->cards[c->id] = NULL;
-	sysfs_remove(bus->sim->fs, c->dev.dir);
+	sysfs_remove(bus->svc.fs, c->dev.dir);
 	snprintf(name, sizeof(name), "card%02x", c->id);
-	sysfs_remove_name(bus->sim->fs, bus->devices_dir, name);
+	sysfs_remove_name(bus->svc.fs, bus->devices_dir, name);
 	atomic_fetch_sub(&bus->nr_cards, 1);
 	ap_put_card(c);
 }
@@ -513,7 +514,7 @@ void ap_driver_unregister(struct ap_bus *bus, struct ap_driver *drv)
 		kmutex_unlock(&c->dev.device_lock);
 	}
 	list_del_init(&drv->node);
-	sysfs_remove(bus->sim->fs, drv->dir);
+	sysfs_remove(bus->svc.fs, drv->dir);
 	drv->dir = NULL;
 	kmutex_unlock(&bus->scan_mutex);
 }

@@ -27,9 +27,9 @@
 
 #include "ap/ap_hw.h"
 #include "base/list.h"
+#include "kernel/services.h"
 #include "lockdep/lockdep.h"
 
-struct sim;
 struct sysfs_node;
 struct ap_queue;
 struct ap_card;
@@ -95,7 +95,7 @@ struct ap_queue {
 };
 
 struct ap_bus {
-	struct sim *sim;
+	struct kservices svc; /* const after init */
 	struct ap_hw *hw;
 	struct kmutex scan_mutex;
 	struct kmutex perms_mutex;
@@ -116,8 +116,13 @@ struct ap_bus {
 	struct sysfs_node *bus_dir, *devices_dir, *drivers_dir, *root_dev_dir;
 };
 
-int ap_bus_init(struct ap_bus *bus, struct sim *sim, struct ap_hw *hw, const bm256 *apmask,
-		const bm256 *aqmask);
+/*
+ * Builds the bus from the services and the hardware, with the boot-time
+ * ap.apmask=/ap.aqmask= masks, and runs the first scan (devices appear,
+ * no driver is registered yet). 0 or -ENOMEM.
+ */
+int ap_bus_init(struct ap_bus *bus, const struct kservices *svc, struct ap_hw *hw,
+		const bm256 *apmask, const bm256 *aqmask);
 /* Removes every device (drivers' remove callbacks run). */
 void ap_bus_shutdown(struct ap_bus *bus);
 void ap_bus_destroy(struct ap_bus *bus);

@@ -14,15 +14,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-int ap_hw_init(struct ap_hw *hw, struct ld_ctx *ld, const struct sim_config *cfg)
+int ap_hw_init(struct ap_hw *hw, struct ld_ctx *ld, const struct ap_machine_cfg *cfg)
 {
 	memset(hw, 0, sizeof(*hw));
 	kmutex_init(&hw->lock, ld, "&ap_hw->lock");
 	kmutex_lock(&hw->lock);
 	hw->qci.apxa = cfg->apxa;
 	hw->qci.valid = true;
-	hw->qci.na = sim_config_na(cfg);
-	hw->qci.nd = sim_config_nd(cfg);
+	hw->qci.na = ap_machine_na(cfg);
+	hw->qci.nd = ap_machine_nd(cfg);
 	for (unsigned a = 0; a < BM_BITS; a++) {
 		hw->cards[a] = cfg->cards[a];
 		if (cfg->cards[a].present && cfg->cards[a].config)
@@ -194,7 +194,7 @@ void ap_hw_set_masks(struct ap_hw *hw, const bm256 *apm, const bm256 *aqm, const
 		for (unsigned a = 0; a < BM_BITS; a++) {
 			if (!bm_test(apm, a) || hw->cards[a].present)
 				continue;
-			hw->cards[a] = (struct sim_card_cfg){ .present = true,
+			hw->cards[a] = (struct ap_card_cfg){ .present = true,
 							      .type = AP_DEVICE_TYPE_CEX8,
 							      .kind = AP_KIND_CCA,
 							      .config = true };

@@ -21,7 +21,7 @@
 
 #include "base/bitmap.h"
 #include "lockdep/lockdep.h"
-#include "sim/config.h"
+#include "ap/ap_machine.h"
 
 /* Response codes. */
 #define AP_RESPONSE_NORMAL 0x00
@@ -73,7 +73,7 @@ struct ap_hw_faults {
 struct ap_hw {
 	struct kmutex lock;
 	struct ap_config_info qci GUARDED_BY(lock);
-	struct sim_card_cfg cards[BM_BITS] GUARDED_BY(lock);
+	struct ap_card_cfg cards[BM_BITS] GUARDED_BY(lock);
 	struct ap_hw_queue *queues[BM_BITS] GUARDED_BY(lock); /* per card, 256 each */
 	struct ap_hw_faults faults GUARDED_BY(lock);
 	unsigned long long nr_zapq GUARDED_BY(lock);
@@ -81,7 +81,7 @@ struct ap_hw {
 	unsigned long long nr_aqic GUARDED_BY(lock);
 };
 
-int ap_hw_init(struct ap_hw *hw, struct ld_ctx *ld, const struct sim_config *cfg);
+int ap_hw_init(struct ap_hw *hw, struct ld_ctx *ld, const struct ap_machine_cfg *cfg);
 void ap_hw_destroy(struct ap_hw *hw);
 
 /* PQAP(QCI): a copy of the configuration. */

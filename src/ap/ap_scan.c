@@ -13,7 +13,6 @@
 #include <time.h>
 
 #include "ap/ap_bus.h"
-#include "sim/world.h"
 
 void ap_queue_device_add(struct ap_bus *bus, struct ap_card *c, unsigned apqi, bool config)
 	REQUIRES(bus->scan_mutex);
@@ -160,17 +159,17 @@ void ap_bus_scan_from_device(struct ap_bus *bus, struct ap_device_common *self)
 	kmutex_unlock(&bus->scan_mutex);
 }
 
-int ap_bus_init(struct ap_bus *bus, struct sim *sim, struct ap_hw *hw, const bm256 *apmask,
-		const bm256 *aqmask)
+int ap_bus_init(struct ap_bus *bus, const struct kservices *svc, struct ap_hw *hw,
+		const bm256 *apmask, const bm256 *aqmask)
 {
 	int rc;
 
 	memset(bus, 0, sizeof(*bus));
-	bus->sim = sim;
+	bus->svc = *svc;
 	bus->hw = hw;
-	kmutex_init(&bus->scan_mutex, sim->ld, "ap_scan_bus_mutex");
-	kmutex_init(&bus->perms_mutex, sim->ld, "ap_perms_mutex");
-	kmutex_init(&bus->queues_lock, sim->ld, "ap_queues_lock");
+	kmutex_init(&bus->scan_mutex, svc->ld, "ap_scan_bus_mutex");
+	kmutex_init(&bus->perms_mutex, svc->ld, "ap_perms_mutex");
+	kmutex_init(&bus->queues_lock, svc->ld, "ap_queues_lock");
 	kmutex_lock(&bus->perms_mutex);
 	bus->apm = *apmask;
 	bus->aqm = *aqmask;

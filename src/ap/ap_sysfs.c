@@ -13,7 +13,8 @@
 
 #include "ap/ap_bus.h"
 #include "base/parse.h"
-#include "sim/world.h"
+#include "base/fault.h"
+#include "sysfs/sysfs.h"
 
 static ssize_t show_mask(const bm256 *m, char *buf)
 {
@@ -226,7 +227,7 @@ const struct sysfs_attr *ap_root_uevent_attr(void)
 
 int ap_bus_sysfs_init(struct ap_bus *bus)
 {
-	struct sysfs *fs = bus->sim->fs;
+	struct sysfs *fs = bus->svc.fs;
 
 	bus->bus_dir = sysfs_mkdir_p(fs, "bus/ap");
 	bus->devices_dir = sysfs_mkdir_p(fs, "bus/ap/devices");
@@ -266,10 +267,10 @@ int ap_driver_sysfs_add(struct ap_bus *bus, struct ap_driver *drv);
 int ap_driver_sysfs_add(struct ap_bus *bus, struct ap_driver *drv)
 {
 	drv->bus = bus;
-	drv->dir = sysfs_mkdir(bus->sim->fs, bus->drivers_dir, drv->name);
+	drv->dir = sysfs_mkdir(bus->svc.fs, bus->drivers_dir, drv->name);
 	if (!drv->dir)
 		return -ENOMEM;
-	return sysfs_add_files(bus->sim->fs, drv->dir, driver_attrs, 2, drv);
+	return sysfs_add_files(bus->svc.fs, drv->dir, driver_attrs, 2, drv);
 }
 
 /* --- card and queue devices --- */
@@ -376,7 +377,7 @@ static const struct sysfs_attr card_attrs[] = {
 
 int ap_card_sysfs_add(struct ap_bus *bus, struct ap_card *c)
 {
-	struct sysfs *fs = bus->sim->fs;
+	struct sysfs *fs = bus->svc.fs;
 	char name[16];
 
 	snprintf(name, sizeof(name), "card%02x", c->id);
@@ -448,7 +449,7 @@ static const struct sysfs_attr queue_attrs[] = {
 
 int ap_queue_sysfs_add(struct ap_bus *bus, struct ap_queue *q)
 {
-	struct sysfs *fs = bus->sim->fs;
+	struct sysfs *fs = bus->svc.fs;
 	char name[16];
 
 	snprintf(name, sizeof(name), "%02x.%04x", AP_QID_CARD(q->qid), AP_QID_QUEUE(q->qid));
@@ -490,7 +491,7 @@ static const struct sysfs_attr online_attr = {
 void ap_device_sysfs_bound(struct ap_bus *bus, struct ap_device_common *d, bool is_card,
 			   const char *name) NO_THREAD_SAFETY_ANALYSIS
 {
-	struct sysfs *fs = bus->sim->fs;
+	struct sysfs *fs = bus->svc.fs;
 
 	sysfs_add_link(fs, d->dir, "driver", d->driver->dir);
 	sysfs_add_link(fs, d->driver->dir, name, d->dir);
@@ -502,7 +503,7 @@ void ap_device_sysfs_bound(struct ap_bus *bus, struct ap_device_common *d, bool 
 void ap_device_sysfs_unbound(struct ap_bus *bus, struct ap_device_common *d, bool is_card,
 			     const char *name) NO_THREAD_SAFETY_ANALYSIS
 {
-	struct sysfs *fs = bus->sim->fs;
+	struct sysfs *fs = bus->svc.fs;
 
 	sysfs_remove_name(fs, d->dir, "online");
 	sysfs_remove_name(fs, d->dir, "driver");

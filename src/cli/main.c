@@ -4,9 +4,8 @@
  * program's own --help and --version (interface.md section 1).
  *
  * Subcommands are a const table; `SUBCOMMAND --help` is each subcommand's
- * business. `demo` comes from the simulator (src/sim/demo.c), `mount` from
- * the FUSE adapter, which is linked in only when libfuse3 is there: without
- * it the entry says so and exits 2. `torture` is the stress harness
+ * business. `mount` needs the FUSE adapter, which is linked in only when
+ * libfuse3 is there: without it the entry says so and exits 2. `torture` is the stress harness
  * (src/cli/torture.c over src/torture/).
  */
 #include <getopt.h>
@@ -15,7 +14,6 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "sim/demo.h"
 
 #ifndef VAS_VERSION
 #define VAS_VERSION "unknown"
@@ -44,7 +42,8 @@ static const struct subcmd {
 	  "run a script of sysfs operations (docs/scripts.md), print TAP" },
 	{ "mount", vas_cmd_mount, "mount [-c FILE] [-f] [--variant V] [-o FUSEOPT,...] MOUNTPOINT",
 	  "serve a simulated host's sysfs through FUSE at MOUNTPOINT" },
-	{ "demo", vas_cmd_demo, "demo", "a guided walk-through on the default host" },
+	{ "demo", vas_cmd_demo, "demo [--in-process | --mount]",
+	  "a guided walk-through on the default host" },
 	{ "torture", vas_cmd_torture, "torture [OPTIONS]",
 	  "concurrent stress run with invariant checks and a watchdog (docs/torture.md)" },
 };

@@ -20,13 +20,12 @@
 
 #define GIB_HOST_ISC 9 /* the host ISC the GIB reports to */
 
-struct kvm *kvm_create(struct sim *sim, struct ld_ctx *ld, unsigned id, enum crycb_format fmt)
+struct kvm *kvm_create(struct ld_ctx *ld, unsigned id, enum crycb_format fmt)
 {
 	struct kvm *kvm = calloc(1, sizeof(*kvm));
 
 	if (!kvm)
 		return NULL;
-	kvm->sim = sim;
 	kvm->id = id;
 	kmutex_init(&kvm->lock, ld, "&kvm->lock");
 	krwsem_init(&kvm->crypto.pqap_hook_rwsem, ld, "&kvm->arch.crypto.pqap_hook_rwsem");

@@ -24,7 +24,6 @@
 #include "lockdep/lockdep.h"
 
 struct kvm;
-struct sim;
 
 #define KVM_GUEST_MEM_SIZE 0x40000000ULL /* 1 GiB at guest addresses 0.. */
 #define KVM_PAGE_SIZE 4096ULL
@@ -49,7 +48,6 @@ struct kvm_apcb {
 };
 
 struct kvm {
-	struct sim *sim;
 	unsigned id;
 	struct kmutex lock;
 	struct {
@@ -65,7 +63,7 @@ struct kvm {
 	unsigned long long apcb_updates GUARDED_BY(lock);
 };
 
-struct kvm *kvm_create(struct sim *sim, struct ld_ctx *ld, unsigned id, enum crycb_format fmt);
+struct kvm *kvm_create(struct ld_ctx *ld, unsigned id, enum crycb_format fmt);
 /* Returns the number of leaked resources (pinned pages + ISC registrations). */
 unsigned kvm_destroy(struct kvm *kvm);
 

@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/klog.h"
+#include "kernel/klog.h"
 #include "lockdep/lockdep.h"
 #include "script/script_int.h"
 

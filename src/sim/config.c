@@ -68,16 +68,14 @@ cfg_fail_at(struct cfg_parser *p, int line, const char *fmt, ...)
 void sim_config_init(struct sim_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->apxa = true;
-	cfg->max_adapter = -1;
-	cfg->max_domain = -1;
+	ap_machine_cfg_init(&cfg->machine);
 	bm_fill(&cfg->apmask);
 	bm_fill(&cfg->aqmask);
 }
 
 static void add_card(struct sim_config *cfg, unsigned id, int type, char kind)
 {
-	cfg->cards[id] = (struct sim_card_cfg){
+	cfg->machine.cards[id] = (struct ap_card_cfg){
 		.present = true, .type = type, .kind = kind, .config = true, .chkstop = false,
 	};
 }
@@ -89,33 +87,8 @@ void sim_config_default(struct sim_config *cfg)
 	add_card(cfg, 0x04, AP_DEVICE_TYPE_CEX8, AP_KIND_CCA);
 	add_card(cfg, 0x05, AP_DEVICE_TYPE_CEX8, AP_KIND_EP11);
 	add_card(cfg, 0x06, AP_DEVICE_TYPE_CEX8, AP_KIND_ACCEL);
-	bm_range(&cfg->usage_domains, 0x00, 0x0f);
-	bm_range(&cfg->control_domains, 0x00, 0x0f);
-}
-
-int sim_config_na(const struct sim_config *cfg)
-{
-	if (cfg->max_adapter >= 0)
-		return cfg->max_adapter;
-	return cfg->apxa ? 255 : 63;
-}
-
-int sim_config_nd(const struct sim_config *cfg)
-{
-	if (cfg->max_domain >= 0)
-		return cfg->max_domain;
-	return cfg->apxa ? 255 : 15;
-}
-
-int sim_card_type_parse(const char *s, int *type, char *kind)
-{
-	if (strlen(s) != 5 || strncmp(s, "CEX", 3) != 0 || s[3] < '4' || s[3] > '8')
-		return -EINVAL;
-	if (s[4] != AP_KIND_ACCEL && s[4] != AP_KIND_CCA && s[4] != AP_KIND_EP11)
-		return -EINVAL;
-	*type = AP_DEVICE_TYPE_CEX4 + (s[3] - '4');
-	*kind = s[4];
-	return 0;
+	bm_range(&cfg->machine.usage_domains, 0x00, 0x0f);
+	bm_range(&cfg->machine.control_domains, 0x00, 0x0f);
 }
 
 /* --- keyword handlers: argv[0] is the keyword ----------------------------- */
@@ -123,9 +96,9 @@ int sim_card_type_parse(const char *s, int *type, char *kind)
 static int kw_apxa(struct cfg_parser *p, int argc, char **argv)
 {
 	if (strcmp(argv[1], "yes") == 0)
-		p->cfg->apxa = true;
+		p->cfg->machine.apxa = true;
 	else if (strcmp(argv[1], "no") == 0)
-		p->cfg->apxa = false;
+		p->cfg->machine.apxa = false;
 	else
 		return cfg_fail(p, "apxa: expected 'yes' or 'no', got '%s'", argv[1]);
 	return 0;
@@ -145,12 +118,12 @@ static int parse_max(struct cfg_parser *p, char **argv, int *out, int *line)
 
 static int kw_max_adapter(struct cfg_parser *p, int argc, char **argv)
 {
-	return parse_max(p, argv, &p->cfg->max_adapter, &p->na_line);
+	return parse_max(p, argv, &p->cfg->machine.max_adapter, &p->na_line);
 }
 
 static int kw_max_domain(struct cfg_parser *p, int argc, char **argv)
 {
-	return parse_max(p, argv, &p->cfg->max_domain, &p->nd_line);
+	return parse_max(p, argv, &p->cfg->machine.max_domain, &p->nd_line);
 }
 
 static int parse_cfg_list(struct cfg_parser *p, const char *what, const char *s, bm256 *out)
@@ -178,19 +151,19 @@ static int card_flag(struct cfg_parser *p, const char *opt, const char *val, boo
 	return 0;
 }
 
-static int card_type(struct cfg_parser *p, const char *val, struct sim_card_cfg *c, bool *seen)
+static int card_type(struct cfg_parser *p, const char *val, struct ap_card_cfg *c, bool *seen)
 {
 	if (*seen)
 		return cfg_fail(p, "card: option 'type' given twice");
 	*seen = true;
-	if (sim_card_type_parse(val, &c->type, &c->kind))
+	if (ap_card_type_parse(val, &c->type, &c->kind))
 		return cfg_fail(p, "card: unknown type '%s' (expected CEX4A..CEX8P: CEX4-CEX8 "
 				"then A, C or P)", val);
 	return 0;
 }
 
 /* Parses the options of a card line into *c (type is mandatory). */
-static int card_options(struct cfg_parser *p, int argc, char **argv, struct sim_card_cfg *c)
+static int card_options(struct cfg_parser *p, int argc, char **argv, struct ap_card_cfg *c)
 {
 	bool seen_type = false, seen_config = false, seen_chkstop = false;
 
@@ -222,7 +195,7 @@ static int card_options(struct cfg_parser *p, int argc, char **argv, struct sim_
 
 static int kw_card(struct cfg_parser *p, int argc, char **argv)
 {
-	struct sim_card_cfg c = { .present = true, .config = true };
+	struct ap_card_cfg c = { .present = true, .config = true };
 	unsigned id;
 	bm256 ids;
 	int rc;
@@ -234,12 +207,12 @@ static int kw_card(struct cfg_parser *p, int argc, char **argv)
 	if (rc)
 		return rc;
 	bm_for_each(id, &ids) {
-		if (p->cfg->cards[id].present)
+		if (p->cfg->machine.cards[id].present)
 			return cfg_fail(p, "card: adapter 0x%02x already defined on line %d", id,
 					p->card_line[id]);
 	}
 	bm_for_each(id, &ids) {
-		p->cfg->cards[id] = c;
+		p->cfg->machine.cards[id] = c;
 		p->card_line[id] = p->line;
 	}
 	return 0;
@@ -263,12 +236,12 @@ static int add_domains(struct cfg_parser *p, char **argv, bm256 *mask, int *line
 
 static int kw_usage_domains(struct cfg_parser *p, int argc, char **argv)
 {
-	return add_domains(p, argv, &p->cfg->usage_domains, p->dom_line);
+	return add_domains(p, argv, &p->cfg->machine.usage_domains, p->dom_line);
 }
 
 static int kw_control_domains(struct cfg_parser *p, int argc, char **argv)
 {
-	return add_domains(p, argv, &p->cfg->control_domains, p->cdom_line);
+	return add_domains(p, argv, &p->cfg->machine.control_domains, p->cdom_line);
 }
 
 static int boot_mask(struct cfg_parser *p, char **argv, bm256 *mask)
@@ -368,22 +341,22 @@ static void check_ids(struct cfg_parser *p, const bm256 *ids, const int *lines, 
 static int check_ranges(struct cfg_parser *p)
 {
 	const struct sim_config *cfg = p->cfg;
-	int na = sim_config_na(cfg), nd = sim_config_nd(cfg);
+	int na = ap_machine_na(&cfg->machine), nd = ap_machine_nd(&cfg->machine);
 	bm256 cards;
 
-	if (!cfg->apxa && na > 63)
+	if (!cfg->machine.apxa && na > 63)
 		note_bad(p, p->na_line, "max_adapter %d needs apxa yes (at most 63 without AP "
 			 "extended addressing)", na);
-	if (!cfg->apxa && nd > 15)
+	if (!cfg->machine.apxa && nd > 15)
 		note_bad(p, p->nd_line, "max_domain %d needs apxa yes (at most 15 without AP "
 			 "extended addressing)", nd);
 	bm_zero(&cards);
 	for (unsigned id = 0; id < BM_BITS; id++)
-		if (cfg->cards[id].present)
+		if (cfg->machine.cards[id].present)
 			bm_set(&cards, id);
 	check_ids(p, &cards, p->card_line, na, "card", "max_adapter");
-	check_ids(p, &cfg->usage_domains, p->dom_line, nd, "usage domain", "max_domain");
-	check_ids(p, &cfg->control_domains, p->cdom_line, nd, "control domain", "max_domain");
+	check_ids(p, &cfg->machine.usage_domains, p->dom_line, nd, "usage domain", "max_domain");
+	check_ids(p, &cfg->machine.control_domains, p->cdom_line, nd, "control domain", "max_domain");
 	if (p->bad_line)
 		return cfg_fail_at(p, p->bad_line, "%s", p->bad);
 	return 0;

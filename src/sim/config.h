@@ -14,29 +14,11 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "ap/ap_machine.h"
 #include "base/bitmap.h"
 
-/* AP device types: CEX4 = 10 ... CEX8 = 14. */
-#define AP_DEVICE_TYPE_CEX4 10
-#define AP_DEVICE_TYPE_CEX8 14
-
-enum ap_card_kind { AP_KIND_ACCEL = 'A', AP_KIND_CCA = 'C', AP_KIND_EP11 = 'P' };
-
-struct sim_card_cfg {
-	bool present;      /* a `card` line names it */
-	int type;          /* AP_DEVICE_TYPE_CEX4..CEX8 */
-	char kind;         /* enum ap_card_kind */
-	bool config;       /* in the QCI adapter mask (default 1) */
-	bool chkstop;      /* check-stopped (default 0) */
-};
-
 struct sim_config {
-	bool apxa;            /* default yes */
-	int max_adapter;      /* QCI na; -1 = default (255 with apxa, else 63) */
-	int max_domain;       /* QCI nd; -1 = default (255 with apxa, else 15) */
-	struct sim_card_cfg cards[BM_BITS];
-	bm256 usage_domains;  /* QCI aqm */
-	bm256 control_domains; /* QCI adm */
+	struct ap_machine_cfg machine; /* cards, QCI limits and domains */
 	bm256 apmask;         /* boot ap.apmask= (default all ones) */
 	bm256 aqmask;         /* boot ap.aqmask= (default all ones) */
 };
@@ -53,10 +35,5 @@ void sim_config_default(struct sim_config *cfg);
 int sim_config_parse_file(struct sim_config *cfg, const char *path, char *err, size_t errlen);
 int sim_config_parse_stream(struct sim_config *cfg, FILE *f, const char *name, char *err,
 			    size_t errlen);
-/* Effective na / nd after defaults. */
-int sim_config_na(const struct sim_config *cfg);
-int sim_config_nd(const struct sim_config *cfg);
-/* "CEX8C" -> type 14, kind 'C'; -EINVAL if unknown. */
-int sim_card_type_parse(const char *s, int *type, char *kind);
 
 #endif

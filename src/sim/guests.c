@@ -176,7 +176,7 @@ static int guest_start(struct sim *s, struct ap_matrix_mdev *m, const char *uuid
 		return -EBUSY;
 	}
 	g->kvm = fault_fail(&s->faults, FAULT_KVM) ? NULL
-						     : kvm_create(s, s->ld, s->next_kvm_id++, fmt);
+						     : kvm_create(s->ld, s->next_kvm_id++, fmt);
 	list_add_tail(&g->node, &s->guests); /* claims the uuid */
 	kmutex_unlock(&s->guests_reg_lock);
 	rc = g->kvm ? vfio_ap_mdev_open(m, g->kvm) : -ENOMEM;

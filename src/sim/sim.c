@@ -41,23 +41,7 @@ struct sysfs *sim_sysfs(struct sim *s) { return s->fs; }
 struct ld_ctx *sim_lockdep(struct sim *s) { return s->ld; }
 struct klog *sim_klog(struct sim *s) { return &s->log; }
 enum sim_variant sim_variant(const struct sim *s) { return s->variant; }
-
-static int zcrypt_probe(void *ctx, struct ap_queue *q)
-{
-	(void)ctx;
-	q->online = true;
-	return 0;
-}
-
-void zcrypt_drivers_init(struct sim *s)
-{
-	s->cex4card = (struct ap_driver){ .name = "cex4card", .flags = AP_DRIVER_FLAG_DEFAULT,
-					  .for_cards = true, .ctx = s };
-	s->cex4queue = (struct ap_driver){ .name = "cex4queue", .flags = AP_DRIVER_FLAG_DEFAULT,
-					   .probe = zcrypt_probe, .ctx = s };
-	ap_driver_register(&s->bus, &s->cex4card);
-	ap_driver_register(&s->bus, &s->cex4queue);
-}
+struct ap_matrix_dev *sim_matrix_dev(struct sim *s) { return &s->matrix_dev; }
 
 /* The validator's report lines go to the kernel log, as lockdep's do. */
 static void validator_to_klog(void *arg, const char *line)
@@ -80,17 +64,18 @@ struct sim *sim_new(const struct sim_config *cfg, enum sim_variant v, char *err,
 	klog_init(&s->log, s->ld);
 	ld_set_sink(s->ld, validator_to_klog, &s->log);
 	s->fs = sysfs_new(s->ld);
+	s->svc = (struct kservices){ .ld = s->ld, .log = &s->log, .faults = &s->faults, .fs = s->fs };
 	kmutex_init(&s->guests_reg_lock, s->ld, "&sim->guests_reg_lock");
 	kmutex_lock(&s->guests_reg_lock);
 	INIT_LIST_HEAD(&s->guests);
 	kmutex_unlock(&s->guests_reg_lock);
-	if (!s->fs || ap_hw_init(&s->hw, s->ld, cfg) ||
-	    ap_bus_init(&s->bus, s, &s->hw, &cfg->apmask, &cfg->aqmask)) {
+	if (!s->fs || ap_hw_init(&s->hw, s->ld, &cfg->machine) ||
+	    ap_bus_init(&s->bus, &s->svc, &s->hw, &cfg->apmask, &cfg->aqmask)) {
 		snprintf(err, errlen, "cannot build the simulated host");
 		return NULL; /* a half-built world is not worth unwinding */
 	}
-	zcrypt_drivers_init(s);
-	if (vfio_ap_init(&s->matrix_dev, s, &s->bus, lops) || sim_control_init(s)) {
+	zcrypt_init(&s->zcrypt, &s->bus);
+	if (vfio_ap_init(&s->matrix_dev, &s->svc, &s->bus, lops) || sim_control_init(s)) {
 		snprintf(err, errlen, "cannot load the vfio_ap driver");
 		return NULL;
 	}
@@ -133,8 +118,7 @@ int sim_free(struct sim *s, char *out, size_t len)
 	sim_guests_shutdown(s);
 	vfio_ap_remove_all_mdevs(&s->matrix_dev);
 	vfio_ap_exit(&s->matrix_dev);
-	ap_driver_unregister(&s->bus, &s->cex4queue);
-	ap_driver_unregister(&s->bus, &s->cex4card);
+	zcrypt_exit(&s->zcrypt);
 	ap_bus_shutdown(&s->bus);
 	if (atomic_load(&s->matrix_dev.nr_mdevs))
 		problem(&r, "leak: %d mdev object(s)", atomic_load(&s->matrix_dev.nr_mdevs));

@@ -16,6 +16,7 @@ struct sim;
 struct sysfs;
 struct ld_ctx;
 struct klog;
+struct ap_matrix_dev;
 
 enum sim_variant { SIM_MERGED = 0, SIM_V18, SIM_V18_BLOCKING };
 
@@ -42,5 +43,7 @@ struct sysfs *sim_sysfs(struct sim *s);
 struct ld_ctx *sim_lockdep(struct sim *s);
 struct klog *sim_klog(struct sim *s);
 enum sim_variant sim_variant(const struct sim *s);
+/* The vfio_ap driver's matrix device (benchmarks, the torture harness's hooks). */
+struct ap_matrix_dev *sim_matrix_dev(struct sim *s);
 
 #endif

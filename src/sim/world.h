@@ -11,8 +11,11 @@
 
 #include "ap/ap_bus.h"
 #include "ap/ap_hw.h"
+#include "ap/zcrypt.h"
 #include "base/fault.h"
-#include "base/klog.h"
+#include "kernel/klog.h"
+#include "kernel/services.h"
+#include "kernel/klog.h"
 #include "kvm/kvm.h"
 #include "lockdep/lockdep.h"
 #include "sim/sim.h"
@@ -39,7 +42,8 @@ struct sim {
 	struct sysfs *fs;
 	struct ap_hw hw;
 	struct ap_bus bus;
-	struct ap_driver cex4card, cex4queue;
+	struct kservices svc;          /* ld, &log, &faults, fs: given to bus and driver */
+	struct zcrypt zcrypt;          /* the default drivers cex4card, cex4queue */
 	struct ap_matrix_dev matrix_dev;
 	struct kmutex guests_reg_lock;
 	struct list_head guests GUARDED_BY(guests_reg_lock);
@@ -48,8 +52,6 @@ struct sim {
 	struct sysfs_node *sim_dir, *guests_dir;
 };
 
-/* The zcrypt default drivers (zcrypt.c). */
-void zcrypt_drivers_init(struct sim *s);
 /* The sim/ control files (control.c). */
 int sim_control_init(struct sim *s);
 void sim_guests_shutdown(struct sim *s);

@@ -68,11 +68,11 @@ static void setup_pools(struct torture *t, const struct sim_config *cfg)
 
 	bm_zero(&cards);
 	for (unsigned a = 0; a < BM_BITS; a++)
-		if (cfg->cards[a].present)
+		if (cfg->machine.cards[a].present)
 			bm_set(&cards, a);
-	t->napids = pool_from(&cards, (unsigned)sim_config_na(cfg), 64, 4, t->apids);
-	t->napqis = pool_from(&cfg->usage_domains, (unsigned)sim_config_nd(cfg), 16, 4, t->apqis);
-	t->ncdoms = pool_from(&cfg->control_domains, (unsigned)sim_config_nd(cfg), 16, 3, t->cdoms);
+	t->napids = pool_from(&cards, (unsigned)ap_machine_na(&cfg->machine), 64, 4, t->apids);
+	t->napqis = pool_from(&cfg->machine.usage_domains, (unsigned)ap_machine_nd(&cfg->machine), 16, 4, t->apqis);
+	t->ncdoms = pool_from(&cfg->machine.control_domains, (unsigned)ap_machine_nd(&cfg->machine), 16, 3, t->cdoms);
 	for (unsigned i = 0; i < t->o.mdevs; i++)
 		snprintf(t->uuids[i], sizeof(t->uuids[i]), "%08x-0000-4000-8000-%012x", 0x7e57u + i,
 			 i + 1);

@@ -23,7 +23,9 @@
 #include <stdatomic.h>
 
 #include "lockdep/lockdep.h"
-#include "sim/world.h"
+#include "sim/sim.h"
+#include "sysfs/sysfs.h"
+#include "vfio_ap/vfio_ap_private.h"
 #include "torture/torture.h"
 
 #define T_MAX_OPS 40

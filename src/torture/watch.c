@@ -69,7 +69,7 @@ static bool busted_owned(struct ap_matrix_dev *md, const bm256 *apm, const bm256
 
 void t_install_hooks(struct torture *t)
 {
-	struct ap_matrix_dev *md = &t->sim->matrix_dev;
+	struct ap_matrix_dev *md = sim_matrix_dev(t->sim);
 
 	t->variant_lops = md->lops;
 	t->lops = *md->lops;

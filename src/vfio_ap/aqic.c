@@ -12,8 +12,7 @@
 #include <errno.h>
 #include <time.h>
 
-#include "base/klog.h"
-#include "sim/world.h"
+#include "kernel/klog.h"
 #include "vfio_ap/vfio_ap_private.h"
 
 static void sleep_interval(struct ap_matrix_dev *md)

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sim/world.h"
+#include "sysfs/sysfs.h"
 #include "vfio_ap/vfio_ap_private.h"
 
 ssize_t vfio_ap_assign(struct ap_matrix_mdev *m, bool adapter, const char *buf, size_t count);
@@ -121,7 +121,7 @@ static const struct sysfs_attr mdev_attrs[] = {
 int vfio_ap_mdev_sysfs_add(struct ap_matrix_mdev *m)
 {
 	struct ap_matrix_dev *md = m->md;
-	struct sysfs *fs = md->sim->fs;
+	struct sysfs *fs = md->svc.fs;
 	char path[96];
 	int rc;
 
@@ -147,7 +147,7 @@ void vfio_ap_mdev_sysfs_del(struct ap_matrix_mdev *m);
 void vfio_ap_mdev_sysfs_del(struct ap_matrix_mdev *m)
 {
 	struct ap_matrix_dev *md = m->md;
-	struct sysfs *fs = md->sim->fs;
+	struct sysfs *fs = md->svc.fs;
 
 	sysfs_remove_name(fs, md->type_devices_dir, m->uuid);
 	sysfs_remove_name(fs, sysfs_mkdir_p(fs, "bus/mdev/devices"), m->uuid);
@@ -201,7 +201,7 @@ static const struct sysfs_attr type_attrs[] = {
 
 int vfio_ap_matrix_sysfs_init(struct ap_matrix_dev *md)
 {
-	struct sysfs *fs = md->sim->fs;
+	struct sysfs *fs = md->svc.fs;
 	struct sysfs_node *bus_matrix = sysfs_mkdir_p(fs, "bus/matrix");
 	struct sysfs_node *drv = sysfs_mkdir_p(fs, "bus/matrix/drivers/vfio_ap");
 	int rc;
@@ -232,9 +232,9 @@ int vfio_ap_matrix_sysfs_init(struct ap_matrix_dev *md)
 
 SYSFS_SHOW(status_show) NO_THREAD_SAFETY_ANALYSIS
 {
-	struct ap_queue *apq = priv;
-	struct ap_matrix_dev *md = &apq->card->bus->sim->matrix_dev;
-	unsigned apid = AP_QID_CARD(apq->qid), apqi = AP_QID_QUEUE(apq->qid);
+	struct vfio_ap_queue *q = priv;
+	struct ap_matrix_dev *md = q->md;
+	unsigned apid = AP_QID_CARD(q->apqn), apqi = AP_QID_QUEUE(q->apqn);
 	struct ap_matrix_mdev *m;
 	const char *s = "unassigned";
 
@@ -257,12 +257,13 @@ SYSFS_SHOW(status_show) NO_THREAD_SAFETY_ANALYSIS
 static const struct sysfs_attr status_attr = { .name = "status", .mode = 0444,
 						 .show = status_show };
 
-int vfio_ap_queue_status_add(struct ap_matrix_dev *md, struct ap_queue *apq)
+int vfio_ap_queue_status_add(struct vfio_ap_queue *q)
 {
-	return sysfs_add_file(md->sim->fs, apq->dev.dir, &status_attr, apq);
+	return sysfs_add_file(q->md->svc.fs, q->apq->dev.dir, &status_attr, q);
 }
 
-void vfio_ap_queue_status_remove(struct ap_matrix_dev *md, struct ap_queue *apq)
+/* Waits for running reads of the file: q may be freed afterwards. */
+void vfio_ap_queue_status_remove(struct vfio_ap_queue *q)
 {
-	sysfs_remove_name(md->sim->fs, apq->dev.dir, "status");
+	sysfs_remove_name(q->md->svc.fs, q->apq->dev.dir, "status");
 }

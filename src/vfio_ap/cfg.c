@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/fault.h"
 #include "base/parse.h"
-#include "sim/world.h"
 #include "vfio_ap/vfio_ap_private.h"
 
 static void lock_mdev(struct ap_matrix_mdev *m) NO_THREAD_SAFETY_ANALYSIS
@@ -195,7 +195,7 @@ ssize_t vfio_ap_ap_config_store(struct ap_matrix_mdev *m, const char *buf, size_
 	bm256 rem_a, rem_q, add_a, add_q, filtered;
 	unsigned id;
 	size_t n = count < AP_CONFIG_STRLEN ? count : AP_CONFIG_STRLEN;
-	char *copy = fault_fail(&md->sim->faults, FAULT_AP_CONFIG) ? NULL : strndup(buf, n);
+	char *copy = fault_fail(md->svc.faults, FAULT_AP_CONFIG) ? NULL : strndup(buf, n);
 	ssize_t rc;
 
 	if (!copy)

@@ -12,8 +12,8 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "base/klog.h"
-#include "sim/world.h"
+#include "kernel/klog.h"
+#include "base/fault.h"
 #include "vfio_ap/vfio_ap_private.h"
 
 int vfio_ap_mdev_probe_queue(void *ctx, struct ap_queue *apq) NO_THREAD_SAFETY_ANALYSIS
@@ -25,20 +25,22 @@ int vfio_ap_mdev_probe_queue(void *ctx, struct ap_queue *apq) NO_THREAD_SAFETY_A
 	int rc;
 
 	m = get_update_locks_by_apqn(md, apq->qid);
-	rc = vfio_ap_queue_status_add(md, apq);
-	if (rc)
-		goto out;
-	q = fault_fail(&md->sim->faults, FAULT_VFIO_QUEUE) ? NULL : calloc(1, sizeof(*q));
+	q = fault_fail(md->svc.faults, FAULT_VFIO_QUEUE) ? NULL : calloc(1, sizeof(*q));
 	if (!q) {
-		vfio_ap_queue_status_remove(md, apq);
 		rc = -ENOMEM;
 		goto out;
 	}
+	q->md = md;
 	q->apqn = apq->qid;
 	q->apq = apq;
 	q->saved_isc = VFIO_AP_ISC_INVALID;
 	INIT_LIST_HEAD(&q->mdev_qnode);
 	INIT_LIST_HEAD(&q->reset_qnode);
+	rc = vfio_ap_queue_status_add(q);
+	if (rc) {
+		free(q);
+		goto out;
+	}
 	atomic_fetch_add(&md->nr_queues, 1);
 	if (m) {
 		vfio_ap_mdev_link_queue(m, q);
@@ -62,9 +64,9 @@ void vfio_ap_mdev_remove_queue(void *ctx, struct ap_queue *apq) NO_THREAD_SAFETY
 	struct kvm *kvm;
 	unsigned apid = AP_QID_CARD(apq->qid), apqi = AP_QID_QUEUE(apq->qid);
 
-	vfio_ap_queue_status_remove(md, apq);
 	if (!q)
 		return;
+	vfio_ap_queue_status_remove(q);
 	get_update_locks_for_queue(md, q);
 	m = q->matrix_mdev;
 	kvm = m ? m->kvm : NULL;
@@ -121,18 +123,18 @@ int vfio_ap_mdev_resource_in_use(void *ctx, const bm256 *apm, const bm256 *aqm)
 	return rc;
 }
 
-int vfio_ap_init(struct ap_matrix_dev *md, struct sim *sim, struct ap_bus *bus,
+int vfio_ap_init(struct ap_matrix_dev *md, const struct kservices *svc, struct ap_bus *bus,
 		 const struct vfio_ap_lock_ops *lops)
 {
 	int rc;
 
-	md->sim = sim;
+	md->svc = *svc;
 	md->bus = bus;
 	md->lops = lops;
-	kmutex_init(&md->guests_lock, sim->ld, "&matrix_dev->guests_lock");
-	kmutex_init(&md->mdevs_lock, sim->ld, "&matrix_dev->mdevs_lock");
-	kmutex_init(&md->mdev_core_lock, sim->ld, "mdev_list_lock");
-	kmutex_init(&md->dev_set_lock, sim->ld, "&dev_set->lock");
+	kmutex_init(&md->guests_lock, svc->ld, "&matrix_dev->guests_lock");
+	kmutex_init(&md->mdevs_lock, svc->ld, "&matrix_dev->mdevs_lock");
+	kmutex_init(&md->mdev_core_lock, svc->ld, "mdev_list_lock");
+	kmutex_init(&md->dev_set_lock, svc->ld, "&dev_set->lock");
 	kmutex_lock(&md->guests_lock);
 	ap_hw_qci(bus->hw, &md->info);
 	INIT_LIST_HEAD(&md->mdev_list);

@@ -16,7 +16,6 @@
 
 #include <errno.h>
 
-#include "sim/world.h"
 
 void get_update_locks_for_mdev(struct ap_matrix_dev *md, struct ap_matrix_mdev *m)
 	NO_THREAD_SAFETY_ANALYSIS

@@ -14,9 +14,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "base/klog.h"
+#include "kernel/klog.h"
+#include "base/fault.h"
 #include "base/parse.h"
-#include "sim/world.h"
 #include "vfio_ap/vfio_ap_private.h"
 
 static struct ap_matrix_mdev *core_find(struct ap_matrix_dev *md, const char *uuid)
@@ -54,7 +54,7 @@ static struct ap_matrix_mdev *mdev_probe(struct ap_matrix_dev *md, const char *u
 {
 	struct ap_matrix_mdev *m;
 
-	if (fault_fail(&md->sim->faults, FAULT_MDEV) || !(m = calloc(1, sizeof(*m))))
+	if (fault_fail(md->svc.faults, FAULT_MDEV) || !(m = calloc(1, sizeof(*m))))
 		return NULL;
 	m->md = md;
 	memcpy(m->uuid, uuid, sizeof(m->uuid));

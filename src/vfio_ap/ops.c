@@ -10,9 +10,8 @@
  */
 #include <errno.h>
 
-#include "base/klog.h"
+#include "kernel/klog.h"
 #include "base/parse.h"
-#include "sim/world.h"
 #include "vfio_ap/vfio_ap_private.h"
 
 /* Sharing check: first other mdev overlapping in both dimensions. */

@@ -14,11 +14,10 @@
 #include <errno.h>
 #include <time.h>
 
-#include "base/klog.h"
-#include "sim/world.h"
+#include "kernel/klog.h"
 #include "vfio_ap/vfio_ap_private.h"
 
-struct klog *vfio_ap_klog(struct ap_matrix_dev *md) { return &md->sim->log; }
+struct klog *vfio_ap_klog(struct ap_matrix_dev *md) { return md->svc.log; }
 
 static void interval_sleep(struct ap_matrix_dev *md)
 {

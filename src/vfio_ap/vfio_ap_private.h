@@ -23,6 +23,7 @@
 #include "ap/ap_bus.h"
 #include "base/bitmap.h"
 #include "base/list.h"
+#include "kernel/services.h"
 #include "kvm/kvm.h"
 #include "lockdep/lockdep.h"
 
@@ -39,6 +40,7 @@ struct ap_matrix {
 };
 
 struct vfio_ap_queue {
+	struct ap_matrix_dev *md;          /* const */
 	unsigned apqn;                     /* const */
 	struct ap_queue *apq;              /* the bus device, const while bound */
 	struct ap_matrix_mdev *matrix_mdev; /* mdevs_lock */
@@ -120,7 +122,7 @@ extern const struct vfio_ap_lock_ops vfio_ap_lock_merged, vfio_ap_lock_v18,
 	vfio_ap_lock_v18_blocking;
 
 struct ap_matrix_dev {
-	struct sim *sim;
+	struct kservices svc;              /* const after init */
 	struct ap_bus *bus;
 	const struct vfio_ap_lock_ops *lops;
 	struct kmutex guests_lock;
@@ -182,7 +184,7 @@ void vfio_ap_mdev_hot_unplug_domains(struct ap_matrix_mdev *m, const bm256 *apqi
 int vfio_ap_handle_pqap(void *owner, struct kvm *kvm, struct kvm_pqap_regs *regs);
 
 /* --- driver, mdev life cycle (drv.c, mdev.c) --- */
-int vfio_ap_init(struct ap_matrix_dev *md, struct sim *sim, struct ap_bus *bus,
+int vfio_ap_init(struct ap_matrix_dev *md, const struct kservices *svc, struct ap_bus *bus,
 		 const struct vfio_ap_lock_ops *lops);
 void vfio_ap_exit(struct ap_matrix_dev *md);
 long vfio_ap_mdev_create(struct ap_matrix_dev *md, const char *buf, size_t count);
@@ -197,8 +199,8 @@ int vfio_ap_mdev_reset_ioctl(struct ap_matrix_mdev *m);
 void vfio_ap_mdev_dma_unmap(struct ap_matrix_mdev *m, uint64_t iova, uint64_t len);
 int vfio_ap_mdev_sysfs_add(struct ap_matrix_mdev *m);
 int vfio_ap_matrix_sysfs_init(struct ap_matrix_dev *md);
-int vfio_ap_queue_status_add(struct ap_matrix_dev *md, struct ap_queue *apq);
-void vfio_ap_queue_status_remove(struct ap_matrix_dev *md, struct ap_queue *apq);
+int vfio_ap_queue_status_add(struct vfio_ap_queue *q);
+void vfio_ap_queue_status_remove(struct vfio_ap_queue *q);
 
 /* --- AP bus callbacks (cfg.c, drv.c) --- */
 int vfio_ap_mdev_probe_queue(void *ctx, struct ap_queue *apq);

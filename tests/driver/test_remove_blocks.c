@@ -17,7 +17,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "base/klog.h"
+#include "kernel/klog.h"
 #include "sim/sim.h"
 #include "sysfs/sysfs.h"
 #include "tap.h"

@@ -37,23 +37,23 @@ static int nr_cards(const struct sim_config *cfg)
 	int n = 0;
 
 	for (int i = 0; i < BM_BITS; i++)
-		n += cfg->cards[i].present;
+		n += cfg->machine.cards[i].present;
 	return n;
 }
 
 static void test_default(void)
 {
 	struct sim_config c;
-	const struct sim_card_cfg *k = c.cards;
+	const struct ap_card_cfg *k = c.machine.cards;
 
 	sim_config_default(&c);
-	tap_ok(c.apxa && sim_config_na(&c) == 255 && sim_config_nd(&c) == 255,
+	tap_ok(c.machine.apxa && ap_machine_na(&c.machine) == 255 && ap_machine_nd(&c.machine) == 255,
 	       "default host: apxa, na 255, nd 255");
 	tap_ok(nr_cards(&c) == 4 && k[3].type == 14 && k[3].kind == 'C' && k[4].kind == 'C' &&
 		       k[5].kind == 'P' && k[6].kind == 'A' && k[6].type == 14,
 	       "default host: cards 03,04 CEX8C, 05 CEX8P, 06 CEX8A");
 	tap_ok(k[3].config && !k[3].chkstop && k[6].config, "default cards configured, running");
-	tap_ok(mask_is(&c.usage_domains, "ffff") && mask_is(&c.control_domains, "ffff"),
+	tap_ok(mask_is(&c.machine.usage_domains, "ffff") && mask_is(&c.machine.control_domains, "ffff"),
 	       "default host: usage and control domains 0-15");
 	tap_ok(bm_weight(&c.apmask) == 256 && bm_weight(&c.aqmask) == 256,
 	       "default host: apmask/aqmask all ones");
@@ -79,16 +79,16 @@ static void test_valid(void)
 	int rc = parse_text(text, &c, err, sizeof(err));
 
 	tap_ok(rc == 0, "valid file parses (%s)", err);
-	tap_ok(sim_config_na(&c) == 16 && sim_config_nd(&c) == 0x47, "max_adapter/max_domain");
-	tap_ok(nr_cards(&c) == 4 && c.cards[3].type == 14 && c.cards[4].kind == 'C',
+	tap_ok(ap_machine_na(&c.machine) == 16 && ap_machine_nd(&c.machine) == 0x47, "max_adapter/max_domain");
+	tap_ok(nr_cards(&c) == 4 && c.machine.cards[3].type == 14 && c.machine.cards[4].kind == 'C',
 	       "card list 0x03-0x04");
-	tap_ok(c.cards[5].type == 10 && c.cards[5].kind == 'P' && !c.cards[5].config &&
-		       c.cards[5].chkstop,
+	tap_ok(c.machine.cards[5].type == 10 && c.machine.cards[5].kind == 'P' && !c.machine.cards[5].config &&
+		       c.machine.cards[5].chkstop,
 	       "card options config=0 chkstop=1");
-	tap_ok(c.cards[7].type == 12 && c.cards[7].kind == 'A' && c.cards[7].config,
+	tap_ok(c.machine.cards[7].type == 12 && c.machine.cards[7].kind == 'A' && c.machine.cards[7].config,
 	       "options in any order, config defaults to 1");
-	tap_ok(mask_is(&c.usage_domains, "f0000000000000000100") &&
-		       mask_is(&c.control_domains, "c"),
+	tap_ok(mask_is(&c.machine.usage_domains, "f0000000000000000100") &&
+		       mask_is(&c.machine.control_domains, "c"),
 	       "usage_domains lines accumulate");
 	tap_ok(mask_is(&c.apmask, "ffff") && mask_is(&c.aqmask, "b"),
 	       "apmask absolute; aqmask relative from all zeros");
@@ -99,12 +99,12 @@ static void test_empty_and_masks(void)
 	struct sim_config c;
 	char err[256];
 
-	tap_ok(parse_text("", &c, err, sizeof(err)) == 0 && c.apxa && nr_cards(&c) == 0 &&
-		       bm_empty(&c.usage_domains) && bm_weight(&c.apmask) == 256 &&
-		       c.max_adapter == -1,
+	tap_ok(parse_text("", &c, err, sizeof(err)) == 0 && c.machine.apxa && nr_cards(&c) == 0 &&
+		       bm_empty(&c.machine.usage_domains) && bm_weight(&c.apmask) == 256 &&
+		       c.machine.max_adapter == -1,
 	       "empty file: apxa, no cards, no domains, masks all ones");
-	tap_ok(parse_text("apxa no\n", &c, err, sizeof(err)) == 0 && sim_config_na(&c) == 63 &&
-		       sim_config_nd(&c) == 15,
+	tap_ok(parse_text("apxa no\n", &c, err, sizeof(err)) == 0 && ap_machine_na(&c.machine) == 63 &&
+		       ap_machine_nd(&c.machine) == 15,
 	       "apxa no: na 63, nd 15");
 	tap_ok(parse_text("apmask 0x\n", &c, err, sizeof(err)) == 0 && bm_empty(&c.apmask),
 	       "apmask 0x gives all zeros");
@@ -112,7 +112,7 @@ static void test_empty_and_masks(void)
 		       mask_is(&c.apmask, "2"),
 	       "each apmask line starts from zeros: last wins");
 	tap_ok(parse_text("max_adapter 8\nmax_adapter 9\ncard 9 type=CEX8C\n", &c, err,
-			  sizeof(err)) == 0 && sim_config_na(&c) == 9,
+			  sizeof(err)) == 0 && ap_machine_na(&c.machine) == 9,
 	       "scalar keywords: last wins");
 }
 
@@ -213,18 +213,18 @@ static void test_card_types(void)
 	int type = 0;
 	char kind = 0;
 
-	tap_ok(sim_card_type_parse("CEX4A", &type, &kind) == 0 && type == 10 && kind == 'A',
+	tap_ok(ap_card_type_parse("CEX4A", &type, &kind) == 0 && type == 10 && kind == 'A',
 	       "CEX4A is type 10, accelerator");
-	tap_ok(sim_card_type_parse("CEX8P", &type, &kind) == 0 && type == 14 && kind == 'P',
+	tap_ok(ap_card_type_parse("CEX8P", &type, &kind) == 0 && type == 14 && kind == 'P',
 	       "CEX8P is type 14, EP11");
-	tap_ok(sim_card_type_parse("CEX6C", &type, &kind) == 0 && type == 12 && kind == 'C',
+	tap_ok(ap_card_type_parse("CEX6C", &type, &kind) == 0 && type == 12 && kind == 'C',
 	       "CEX6C is type 12, CCA");
-	tap_ok(sim_card_type_parse("CEX3C", &type, &kind) == -EINVAL &&
-		       sim_card_type_parse("CEX9C", &type, &kind) == -EINVAL &&
-		       sim_card_type_parse("CEX8X", &type, &kind) == -EINVAL &&
-		       sim_card_type_parse("CEX8CC", &type, &kind) == -EINVAL &&
-		       sim_card_type_parse("CEX8", &type, &kind) == -EINVAL &&
-		       sim_card_type_parse("", &type, &kind) == -EINVAL,
+	tap_ok(ap_card_type_parse("CEX3C", &type, &kind) == -EINVAL &&
+		       ap_card_type_parse("CEX9C", &type, &kind) == -EINVAL &&
+		       ap_card_type_parse("CEX8X", &type, &kind) == -EINVAL &&
+		       ap_card_type_parse("CEX8CC", &type, &kind) == -EINVAL &&
+		       ap_card_type_parse("CEX8", &type, &kind) == -EINVAL &&
+		       ap_card_type_parse("", &type, &kind) == -EINVAL,
 	       "CEX3C, CEX9C, CEX8X, CEX8CC, CEX8, empty are rejected");
 }
 

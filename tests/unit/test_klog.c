@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "base/klog.h"
+#include "kernel/klog.h"
 #include "tap.h"
 #include "unit.h"
 

@@ -16,7 +16,7 @@
  * leaf: nothing else is taken under it, so any code may log while holding
  * any other lock. Writing to stderr happens under it to keep lines whole.
  */
-#include "base/klog.h"
+#include "kernel/klog.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sim/demo.h"
+#include "cli/cli.h"
 #include "sim/sim.h"
 #include "sysfs/sysfs.h"
 
@@ -422,22 +422,37 @@ static int demo_local(void)
 
 int vas_cmd_demo(int argc, char **argv)
 {
-	bool local = argc > 1 && !strcmp(argv[1], "--in-process");
+	bool local = false, must_mount = false;
 	char why[256] = "";
 	int rc;
 
-	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		printf("Usage: vfio-ap-sim demo [--in-process]\n"
-		       "A guided walk-through on the default host, FUSE-mounted in a temporary\n"
-		       "directory (--in-process: an in-process tree). Exit 0 if all went as expected.\n");
-		return 0;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			printf("Usage: vfio-ap-sim demo [--in-process | --mount]\n"
+			       "A guided walk-through on the default host, FUSE-mounted in a temporary\n"
+			       "directory. Without FUSE it falls back to an in-process tree, unless\n"
+			       "--mount is given (then it fails); --in-process never mounts.\n"
+			       "Exit 0 if all went as expected.\n");
+			return 0;
+		} else if (!strcmp(argv[i], "--in-process")) {
+			local = true;
+		} else if (!strcmp(argv[i], "--mount")) {
+			must_mount = true;
+		} else {
+			fprintf(stderr, "vfio-ap-sim demo: unexpected argument '%s' "
+					"(see 'vfio-ap-sim demo --help')\n", argv[i]);
+			return 2;
+		}
 	}
-	if (argc > 1 + local) {
-		fprintf(stderr, "vfio-ap-sim demo: unexpected argument '%s' "
-				"(see 'vfio-ap-sim demo --help')\n", argv[1 + local]);
+	if (local && must_mount) {
+		fprintf(stderr, "vfio-ap-sim demo: --in-process and --mount exclude each other\n");
 		return 2;
 	}
 	rc = local ? -1 : demo_mounted(why, sizeof(why));
+	if (rc < 0 && must_mount) {
+		fprintf(stderr, "vfio-ap-sim demo: cannot mount (%s)\n", why);
+		return 1;
+	}
 	if (rc < 0 && !local)
 		printf("# FUSE is not available here (%s): the walk-through runs in-process.\n",
 		       why);

@@ -5,8 +5,8 @@
  * A bounded ring of lines guarded by its own leaf mutex (class "&klog->lock").
  * Lines are formatted like the kernel's dev_* helpers: "<dev>: <text>".
  */
-#ifndef VAS_KLOG_H
-#define VAS_KLOG_H
+#ifndef VAS_KERNEL_KLOG_H
+#define VAS_KERNEL_KLOG_H
 
 #include <stddef.h>
 

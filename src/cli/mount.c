@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * mount_cmd.c - `vfio-ap-sim mount [-c FILE] [-f] [--variant V]
+ * mount.c - `vfio-ap-sim mount [-c FILE] [-f] [--variant V]
  * [-o FUSEOPT,...] MOUNTPOINT` (interface.md section 1): boots one
  * simulated host and serves its sysfs through FUSE (vas_fuse_serve).
  *
