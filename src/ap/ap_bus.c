@@ -122,7 +122,7 @@ static void ap_queue_release_driver(struct ap_bus *bus, struct ap_queue *q)
 	q->dev.drvdata = NULL;
 }
 
-static int nr_drivers(struct ap_bus *bus, struct ap_driver **out) NO_THREAD_SAFETY_ANALYSIS
+static int nr_drivers(struct ap_bus *bus, struct ap_driver **out)
 {
 	struct ap_driver *d;
 	int n = 0;
@@ -283,7 +283,7 @@ int ap_driver_sysfs_add(struct ap_bus *bus, struct ap_driver *drv);
 /* Calls fn for every queue device with its device_lock held; caller holds scan_mutex. */
 static void for_each_queue_locked(struct ap_bus *bus,
 				  void (*fn)(struct ap_bus *bus, struct ap_queue *q, const void *arg),
-				  const void *arg) REQUIRES(bus->scan_mutex) NO_THREAD_SAFETY_ANALYSIS
+				  const void *arg) REQUIRES(bus->scan_mutex)
 {
 	for (unsigned a = 0; a < BM_BITS; a++) {
 		struct ap_card *c = bus->cards[a];
@@ -309,7 +309,7 @@ struct old_perms {
  * unbound queue is tried only if its reservation changed.
  */
 static void revise_one(struct ap_bus *bus, struct ap_queue *q, const void *arg)
-	NO_THREAD_SAFETY_ANALYSIS
+	REQUIRES(q->dev.device_lock) /* for_each_queue_locked holds it */
 {
 	const struct old_perms *old = arg;
 	unsigned a = AP_QID_CARD(q->qid), d = AP_QID_QUEUE(q->qid);
@@ -446,7 +446,7 @@ long ap_bus_unbind(struct ap_bus *bus, struct ap_driver *drv, const char *name)
 	return rc;
 }
 
-void ap_bus_bindings(struct ap_bus *bus, unsigned *bound, unsigned *total) NO_THREAD_SAFETY_ANALYSIS
+void ap_bus_bindings(struct ap_bus *bus, unsigned *bound, unsigned *total)
 {
 	*bound = *total = 0;
 	kmutex_lock(&bus->queues_lock);
@@ -464,13 +464,13 @@ void ap_bus_bindings(struct ap_bus *bus, unsigned *bound, unsigned *total) NO_TH
 }
 
 static void attach_one(struct ap_bus *bus, struct ap_queue *q, const void *arg)
-	NO_THREAD_SAFETY_ANALYSIS
+	REQUIRES(q->dev.device_lock) /* for_each_queue_locked holds it */
 {
 	ap_queue_attach(bus, q);
 }
 
 static void release_if_bound_to(struct ap_bus *bus, struct ap_queue *q, const void *drv)
-	NO_THREAD_SAFETY_ANALYSIS
+	REQUIRES(q->dev.device_lock) /* for_each_queue_locked holds it */
 {
 	if (q->dev.driver == drv)
 		ap_queue_release_driver(bus, q);

@@ -338,7 +338,7 @@ SYSFS_STORE(request_count_store)
 }
 
 static ssize_t uevent_text(struct ap_device_common *d, bool is_card, int type, char kind,
-			   char *buf) NO_THREAD_SAFETY_ANALYSIS
+			   char *buf)
 {
 	struct ap_driver *drv = d->driver; /* racy snapshot */
 	int n = snprintf(buf, SYSFS_PAGE, "DEVTYPE=%s\n", is_card ? "ap_card" : "ap_queue");
@@ -468,7 +468,7 @@ int ap_queue_sysfs_add(struct ap_bus *bus, struct ap_queue *q)
  * No device_lock here: the attribute is removed under device_lock, and the
  * removal waits for running shows.
  */
-SYSFS_SHOW(online_show) NO_THREAD_SAFETY_ANALYSIS
+SYSFS_SHOW(online_show)
 {
 	struct ap_device_common *d = priv;
 
@@ -489,7 +489,7 @@ static const struct sysfs_attr online_attr = {
 };
 
 void ap_device_sysfs_bound(struct ap_bus *bus, struct ap_device_common *d, bool is_card,
-			   const char *name) NO_THREAD_SAFETY_ANALYSIS
+			   const char *name)
 {
 	struct sysfs *fs = bus->svc.fs;
 
@@ -501,7 +501,7 @@ void ap_device_sysfs_bound(struct ap_bus *bus, struct ap_device_common *d, bool 
 }
 
 void ap_device_sysfs_unbound(struct ap_bus *bus, struct ap_device_common *d, bool is_card,
-			     const char *name) NO_THREAD_SAFETY_ANALYSIS
+			     const char *name)
 {
 	struct sysfs *fs = bus->svc.fs;
 

@@ -297,7 +297,7 @@ static int may_open(struct vas_fuse_ctx *c, fuse_req_t req, struct sysfs_node *n
 	return 0;
 }
 
-static void of_free(struct open_file *of) NO_THREAD_SAFETY_ANALYSIS
+static void of_free(struct open_file *of)
 {
 	sysfs_node_put(of->node);
 	kmutex_destroy(&of->mutex);

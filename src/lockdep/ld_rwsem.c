@@ -12,7 +12,10 @@
  * As for mutexes, the validator is told before a blocking acquire and
  * after a successful trylock; a release it rejects (not held by this
  * thread, or held in the other mode) is reported and not performed, and a
- * reported self-deadlock is not performed either (see ld_mutex.c).
+ * reported self-deadlock is not performed either (see ld_mutex.c). Like
+ * the mutex functions, the acquire and release bodies implement the
+ * capability the thread-safety analysis reasons about, so they are
+ * excluded from it.
  */
 #include "lockdep/ld_fast.h"
 

@@ -188,12 +188,19 @@ void ld_assert_held_mutex_at(struct kmutex *m, struct ld_site s) ASSERT_CAPABILI
 void ld_assert_held_rwsem_at(struct krwsem *s, struct ld_site site) ASSERT_CAPABILITY(s);
 void ld_assert_held_read_at(struct krwsem *s, struct ld_site site) ASSERT_SHARED_CAPABILITY(s);
 void ld_assert_not_held_mutex_at(struct kmutex *m, struct ld_site s);
+/*
+ * After calling code the static analysis cannot follow (a function pointer
+ * of the locking-variant table) that must have released m: checks at run
+ * time that this thread no longer holds m, and tells the analysis so.
+ */
+void ld_assert_released_mutex_at(struct kmutex *m, struct ld_site s) RELEASE(m);
 void ld_assert_not_held_rwsem_at(struct krwsem *s, struct ld_site site);
 
 #define lockdep_assert_held(l)                                                     \
 	_Generic((l), struct kmutex * : ld_assert_held_mutex_at,                   \
 		 struct krwsem * : ld_assert_held_rwsem_at)((l), LD_SITE)
 #define lockdep_assert_held_read(s) ld_assert_held_read_at((s), LD_SITE)
+#define lockdep_assert_released(m) ld_assert_released_mutex_at((m), LD_SITE)
 #define lockdep_assert_not_held(l)                                                 \
 	_Generic((l), struct kmutex * : ld_assert_not_held_mutex_at,               \
 		 struct krwsem * : ld_assert_not_held_rwsem_at)((l), LD_SITE)

@@ -43,7 +43,7 @@ static void fail(struct chk *c, const char *fmt, ...)
 	c->buf[c->used] = 0;
 }
 
-static void check_bindings(struct sim *s, struct chk *c) NO_THREAD_SAFETY_ANALYSIS
+static void check_bindings(struct sim *s, struct chk *c)
 {
 	struct ap_bus *bus = &s->bus;
 
@@ -71,7 +71,7 @@ static void check_bindings(struct sim *s, struct chk *c) NO_THREAD_SAFETY_ANALYS
 	kmutex_unlock(&bus->scan_mutex);
 }
 
-static void check_qtable(struct ap_matrix_mdev *m, struct chk *c) NO_THREAD_SAFETY_ANALYSIS
+static void check_qtable(struct ap_matrix_mdev *m, struct chk *c)
 {
 	unsigned a, d, linked = 0, expect = 0, rows = 0;
 	struct vfio_ap_queue *q;
@@ -111,7 +111,7 @@ static void check_qtable(struct ap_matrix_mdev *m, struct chk *c) NO_THREAD_SAFE
 		fail(c, "mdev %s: %u queues linked, %u assigned and bound", m->uuid, linked, expect);
 }
 
-static void check_guest(struct ap_matrix_mdev *m, struct chk *c) NO_THREAD_SAFETY_ANALYSIS
+static void check_guest(struct ap_matrix_mdev *m, struct chk *c)
 {
 	struct kvm *kvm = m->kvm;
 	struct kvm_apcb want = { m->shadow_apcb.apm, m->shadow_apcb.aqm, m->shadow_apcb.adm };
@@ -136,7 +136,7 @@ static void check_guest(struct ap_matrix_mdev *m, struct chk *c) NO_THREAD_SAFET
 		}
 }
 
-static void check_mdevs(struct sim *s, struct chk *c) NO_THREAD_SAFETY_ANALYSIS
+static void check_mdevs(struct sim *s, struct chk *c)
 {
 	struct ap_matrix_dev *md = &s->matrix_dev;
 	struct ap_matrix_mdev *m, *o;
@@ -149,9 +149,7 @@ static void check_mdevs(struct sim *s, struct chk *c) NO_THREAD_SAFETY_ANALYSIS
 	kmutex_unlock(&s->bus.perms_mutex);
 	kmutex_lock(&md->guests_lock);
 	list_for_each_entry(m, &md->mdev_list, node) {
-		if (m->kvm)
-			kmutex_lock(&m->kvm->lock);
-		kmutex_lock(&md->mdevs_lock);
+		get_mdev_locks_in_walk(md, m);
 		if (bm_intersects(&m->matrix.apm, &rapm) && bm_intersects(&m->matrix.aqm, &raqm))
 			fail(c, "mdev %s: matrix contains APQNs reserved for the host", m->uuid);
 		list_for_each_entry(o, &md->mdev_list, node)
@@ -165,9 +163,7 @@ static void check_mdevs(struct sim *s, struct chk *c) NO_THREAD_SAFETY_ANALYSIS
 		 */
 		if (m->kvm && !atomic_load(&m->removing))
 			check_guest(m, c);
-		kmutex_unlock(&md->mdevs_lock);
-		if (m->kvm)
-			kmutex_unlock(&m->kvm->lock);
+		release_mdev_locks_in_walk(md, m);
 	}
 	kmutex_unlock(&md->guests_lock);
 }

@@ -193,7 +193,7 @@ struct sysfs *sysfs_new(struct ld_ctx *ld)
 }
 
 /* Frees every node, linked or removed, whatever its references. */
-void sysfs_free(struct sysfs *fs) NO_THREAD_SAFETY_ANALYSIS
+void sysfs_free(struct sysfs *fs)
 {
 	if (!fs)
 		return;

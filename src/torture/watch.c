@@ -51,14 +51,14 @@ static struct torture *hook_ctx(struct ap_matrix_dev *md)
 	return (struct torture *)((char *)md->lops - offsetof(struct torture, lops));
 }
 
-static int counting_in_use_lock(struct ap_matrix_dev *md)
+static bool counting_in_use_lock(struct ap_matrix_dev *md)
 {
 	struct torture *t = hook_ctx(md);
-	int rc = t->variant_lops->in_use_lock(md);
+	bool locked = t->variant_lops->in_use_lock(md);
 
-	if (rc == -EBUSY)
+	if (!locked)
 		atomic_fetch_add_explicit(&t->spurious_ebusy, 1, memory_order_relaxed);
-	return rc;
+	return locked;
 }
 
 /* --busted: the ownership check that never finds the host's reservation. */
@@ -79,53 +79,16 @@ void t_install_hooks(struct torture *t)
 	md->lops = &t->lops; /* no worker runs yet */
 }
 
-/* --- expected edges (docs/locking.md, "Per path") ---------------------------- */
-
-#define SCAN "ap_scan_bus_mutex"
-#define DEV "&dev->mutex"
-#define DSET "&dev_set->lock"
-#define MLIST "mdev_list_lock"
-#define PERMS "ap_perms_mutex"
-#define GUESTS "&matrix_dev->guests_lock"
-#define KVM "&kvm->lock"
-#define HOOK "&kvm->arch.crypto.pqap_hook_rwsem"
-#define MDEVS "&matrix_dev->mdevs_lock"
-
-struct edge {
-	const char *outer, *inner;
-};
-
-/* Paths common to every variant: probe/remove, scans, open/close, create, AQIC. */
-static const struct edge common_edges[] = {
-	{ DEV, GUESTS },   { DEV, KVM },      { DEV, MDEVS },    { SCAN, DEV },
-	{ DEV, PERMS },    { SCAN, GUESTS },  { SCAN, KVM },     { SCAN, MDEVS },
-	{ GUESTS, KVM },   { GUESTS, MDEVS }, { KVM, MDEVS },    { DSET, GUESTS },
-	{ DSET, KVM },     { DSET, MDEVS },   { DSET, HOOK },    { HOOK, MDEVS },
-	{ MLIST, GUESTS },
-};
-
-/* merged: perms first on assign and in_use; the rwsem inside kvm->lock. */
-static const struct edge merged_edges[] = {
-	{ PERMS, GUESTS }, { PERMS, KVM }, { PERMS, MDEVS }, { GUESTS, HOOK }, { KVM, HOOK },
-};
-
-/* v18: perms inside the driver locks (ownership check); the rwsem alone. */
-static const struct edge v18_edges[] = {
-	{ GUESTS, PERMS },
-	{ KVM, PERMS },
-	{ MDEVS, PERMS },
-};
+/* --- expected edges (docs/locking.md, "Per path"; the variant table) -------- */
 
 void t_expect_edges(struct torture *t)
 {
-	const struct edge *v = t->o.variant == SIM_MERGED ? merged_edges : v18_edges;
-	size_t nv = t->o.variant == SIM_MERGED ? sizeof(merged_edges) / sizeof(merged_edges[0])
-					       : sizeof(v18_edges) / sizeof(v18_edges[0]);
+	const struct vfio_ap_lock_ops *v = t->variant_lops;
 
-	for (size_t i = 0; i < sizeof(common_edges) / sizeof(common_edges[0]); i++)
-		ld_expect_edge(t->ld, common_edges[i].outer, common_edges[i].inner);
-	for (size_t i = 0; i < nv; i++)
-		ld_expect_edge(t->ld, v[i].outer, v[i].inner);
+	for (size_t i = 0; i < vfio_ap_nr_common_edges; i++)
+		ld_expect_edge(t->ld, vfio_ap_common_edges[i].outer, vfio_ap_common_edges[i].inner);
+	for (size_t i = 0; i < v->nedges; i++)
+		ld_expect_edge(t->ld, v->edges[i].outer, v->edges[i].inner);
 }
 
 /* --- failures ------------------------------------------------------------------ */

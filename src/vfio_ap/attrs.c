@@ -72,7 +72,7 @@ SYSFS_SHOW(control_domains_show)
 }
 
 /* ap_config reads the matrix with no lock (a kernel quirk, kept). */
-SYSFS_SHOW(ap_config_show) NO_THREAD_SAFETY_ANALYSIS
+SYSFS_SHOW(ap_config_show)
 {
 	struct ap_matrix_mdev *m = priv;
 	struct ap_matrix mx;
@@ -230,7 +230,7 @@ int vfio_ap_matrix_sysfs_init(struct ap_matrix_dev *md)
 
 /* --- queue `status` --- */
 
-SYSFS_SHOW(status_show) NO_THREAD_SAFETY_ANALYSIS
+SYSFS_SHOW(status_show)
 {
 	struct vfio_ap_queue *q = priv;
 	struct ap_matrix_dev *md = q->md;
@@ -238,8 +238,7 @@ SYSFS_SHOW(status_show) NO_THREAD_SAFETY_ANALYSIS
 	struct ap_matrix_mdev *m;
 	const char *s = "unassigned";
 
-	kmutex_lock(&md->guests_lock);
-	kmutex_lock(&md->mdevs_lock);
+	get_update_locks_for_mdev(md, NULL);
 	list_for_each_entry(m, &md->mdev_list, node) {
 		if (!bm_test(&m->matrix.apm, apid) || !bm_test(&m->matrix.aqm, apqi))
 			continue;
@@ -249,8 +248,7 @@ SYSFS_SHOW(status_show) NO_THREAD_SAFETY_ANALYSIS
 			    : "assigned";
 		break;
 	}
-	kmutex_unlock(&md->mdevs_lock);
-	kmutex_unlock(&md->guests_lock);
+	release_update_locks_for_mdev(md, NULL);
 	return snprintf(buf, SYSFS_PAGE, "%s\n", s);
 }
 

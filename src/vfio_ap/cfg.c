@@ -19,23 +19,9 @@
 #include "base/parse.h"
 #include "vfio_ap/vfio_ap_private.h"
 
-static void lock_mdev(struct ap_matrix_mdev *m) NO_THREAD_SAFETY_ANALYSIS
-{
-	if (m->kvm)
-		kmutex_lock(&m->kvm->lock);
-	kmutex_lock(&m->md->mdevs_lock);
-}
-
-static void unlock_mdev(struct ap_matrix_mdev *m) NO_THREAD_SAFETY_ANALYSIS
-{
-	kmutex_unlock(&m->md->mdevs_lock);
-	if (m->kvm)
-		kmutex_unlock(&m->kvm->lock);
-}
-
 /* A. removals: intersect with each mdev's matrix, drop from the shadow. */
 static void cfg_remove(struct ap_matrix_dev *md, const bm256 *aprem, const bm256 *aqrem,
-		       const bm256 *cdrem) NO_THREAD_SAFETY_ANALYSIS
+		       const bm256 *cdrem) REQUIRES(md->guests_lock)
 {
 	struct ap_matrix_mdev *m;
 
@@ -43,7 +29,7 @@ static void cfg_remove(struct ap_matrix_dev *md, const bm256 *aprem, const bm256
 		bm256 a, q, c;
 		bool changed;
 
-		lock_mdev(m);
+		get_mdev_locks_in_walk(md, m);
 		bm_and(&a, aprem, &m->matrix.apm);
 		bm_and(&q, aqrem, &m->matrix.aqm);
 		bm_and(&c, cdrem, &m->matrix.adm);
@@ -55,7 +41,7 @@ static void cfg_remove(struct ap_matrix_dev *md, const bm256 *aprem, const bm256
 		bm_andnot(&m->shadow_apcb.adm, &m->shadow_apcb.adm, &c);
 		if (changed)
 			vfio_ap_mdev_update_guest_apcb(m);
-		unlock_mdev(m);
+		release_mdev_locks_in_walk(md, m);
 	}
 }
 
@@ -86,7 +72,7 @@ static void cfg_filter_types(struct ap_matrix_dev *md, bm256 *apm_add, const bm2
 
 /* B. additions: record what each mdev gains. */
 static void cfg_add(struct ap_matrix_dev *md, bm256 *apm_add, const bm256 *aqm_add,
-		    const bm256 *adm_add) NO_THREAD_SAFETY_ANALYSIS
+		    const bm256 *adm_add) REQUIRES(md->guests_lock)
 {
 	struct ap_matrix_mdev *m;
 
@@ -138,9 +124,9 @@ void vfio_ap_on_scan_complete(void *ctx, const struct ap_config_info *cur,
 		bm256 filtered;
 		bool changed = false;
 
-		lock_mdev(m);
+		get_mdev_locks_in_walk(md, m);
 		if (bm_empty(&m->apm_add) && bm_empty(&m->aqm_add) && bm_empty(&m->adm_add)) {
-			unlock_mdev(m);
+			release_mdev_locks_in_walk(md, m);
 			continue;
 		}
 		bm_zero(&filtered);
@@ -156,7 +142,7 @@ void vfio_ap_on_scan_complete(void *ctx, const struct ap_config_info *cur,
 		bm_zero(&m->apm_add);
 		bm_zero(&m->aqm_add);
 		bm_zero(&m->adm_add);
-		unlock_mdev(m);
+		release_mdev_locks_in_walk(md, m);
 	}
 	kmutex_unlock(&md->guests_lock);
 }
@@ -188,7 +174,6 @@ static int install_new(struct ap_matrix_mdev *m, const struct ap_matrix *old,
 }
 
 ssize_t vfio_ap_ap_config_store(struct ap_matrix_mdev *m, const char *buf, size_t count)
-	NO_THREAD_SAFETY_ANALYSIS
 {
 	struct ap_matrix_dev *md = m->md;
 	struct ap_matrix old, nm;
@@ -200,7 +185,7 @@ ssize_t vfio_ap_ap_config_store(struct ap_matrix_mdev *m, const char *buf, size_
 
 	if (!copy)
 		return -ENOMEM;
-	md->lops->assign_lock(md, m);
+	vfio_ap_assign_lock(md, m);
 	old = m->matrix;
 	nm = old;
 	rc = ap_parse_config(copy, n, &nm.apm, &nm.aqm, &nm.adm);
@@ -226,7 +211,7 @@ ssize_t vfio_ap_ap_config_store(struct ap_matrix_mdev *m, const char *buf, size_
 		vfio_ap_mdev_reset_apids(m, &filtered);
 	}
 out:
-	md->lops->assign_unlock(md, m);
+	vfio_ap_assign_unlock(md, m);
 	free(copy);
 	return rc ? rc : (ssize_t)count;
 }

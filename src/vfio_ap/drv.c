@@ -16,7 +16,7 @@
 #include "base/fault.h"
 #include "vfio_ap/vfio_ap_private.h"
 
-int vfio_ap_mdev_probe_queue(void *ctx, struct ap_queue *apq) NO_THREAD_SAFETY_ANALYSIS
+int vfio_ap_mdev_probe_queue(void *ctx, struct ap_queue *apq)
 {
 	struct ap_matrix_dev *md = ctx;
 	struct ap_matrix_mdev *m;
@@ -56,7 +56,7 @@ out:
 	return rc;
 }
 
-void vfio_ap_mdev_remove_queue(void *ctx, struct ap_queue *apq) NO_THREAD_SAFETY_ANALYSIS
+void vfio_ap_mdev_remove_queue(void *ctx, struct ap_queue *apq)
 {
 	struct ap_matrix_dev *md = ctx;
 	struct vfio_ap_queue *q = apq->dev.drvdata;
@@ -94,14 +94,13 @@ void vfio_ap_mdev_remove_queue(void *ctx, struct ap_queue *apq) NO_THREAD_SAFETY
 
 /* in_use: does any mdev have an APQN of apm × aqm assigned? */
 int vfio_ap_mdev_resource_in_use(void *ctx, const bm256 *apm, const bm256 *aqm)
-	NO_THREAD_SAFETY_ANALYSIS
 {
 	struct ap_matrix_dev *md = ctx;
 	struct ap_matrix_mdev *m;
-	int rc = md->lops->in_use_lock(md);
+	int rc = 0;
 
-	if (rc)
-		return rc;
+	if (!vfio_ap_in_use_lock(md))
+		return -EBUSY; /* v18: a driver lock was busy */
 	list_for_each_entry(m, &md->mdev_list, node) {
 		bm256 a, q;
 		unsigned apid, apqi;
@@ -118,8 +117,7 @@ int vfio_ap_mdev_resource_in_use(void *ctx, const bm256 *apm, const bm256 *aqm)
 		rc = -EADDRINUSE;
 		break;
 	}
-	kmutex_unlock(&md->mdevs_lock);
-	kmutex_unlock(&md->guests_lock);
+	vfio_ap_in_use_unlock(md);
 	return rc;
 }
 

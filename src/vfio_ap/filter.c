@@ -102,7 +102,6 @@ void vfio_ap_mdev_free_qtable(struct ap_matrix_mdev *m)
 
 /* vfio_ap_find_queue: the vfio_ap object of a queue bound to vfio_ap. */
 struct vfio_ap_queue *vfio_ap_find_queue(struct ap_matrix_dev *md, unsigned apqn)
-	NO_THREAD_SAFETY_ANALYSIS
 {
 	struct ap_queue *apq = ap_get_qdev(md->bus, apqn);
 	struct vfio_ap_queue *q = NULL;
@@ -196,7 +195,7 @@ bool vfio_ap_mdev_filter_cdoms(struct ap_matrix_mdev *m)
 }
 
 /* PUSH: give the attached guest the shadow (atomically), signal the eventfd. */
-void vfio_ap_mdev_update_guest_apcb(struct ap_matrix_mdev *m) NO_THREAD_SAFETY_ANALYSIS
+void vfio_ap_mdev_update_guest_apcb(struct ap_matrix_mdev *m)
 {
 	lockdep_assert_held(&m->md->mdevs_lock);
 	if (!m->kvm)

@@ -146,8 +146,7 @@ static void mdev_remove(struct ap_matrix_mdev *m)
 	struct ap_matrix_dev *md = m->md;
 	unsigned apid, apqi;
 
-	kmutex_lock(&md->guests_lock);
-	kmutex_lock(&md->mdevs_lock);
+	get_update_locks_for_mdev(md, NULL);
 	vfio_ap_mdev_reset_queues(m);
 	bm_for_each(apid, &m->matrix.apm) {
 		bm_for_each(apqi, &m->matrix.aqm) {
@@ -159,8 +158,7 @@ static void mdev_remove(struct ap_matrix_mdev *m)
 	}
 	list_del_init(&m->node);
 	vfio_ap_mdev_free_qtable(m);
-	kmutex_unlock(&md->mdevs_lock);
-	kmutex_unlock(&md->guests_lock);
+	release_update_locks_for_mdev(md, NULL);
 }
 
 void vfio_ap_mdev_sysfs_del(struct ap_matrix_mdev *m);
@@ -223,10 +221,9 @@ void vfio_ap_remove_all_mdevs(struct ap_matrix_dev *md)
 }
 
 /* open_device: attach the guest (vfio_ap_mdev_set_kvm). */
-int vfio_ap_mdev_open(struct ap_matrix_mdev *m, struct kvm *kvm) NO_THREAD_SAFETY_ANALYSIS
+int vfio_ap_mdev_open(struct ap_matrix_mdev *m, struct kvm *kvm)
 {
 	struct ap_matrix_dev *md = m->md;
-	bool busy;
 	int rc = 0;
 
 	kmutex_lock(&md->dev_set_lock);
@@ -237,14 +234,13 @@ int vfio_ap_mdev_open(struct ap_matrix_mdev *m, struct kvm *kvm) NO_THREAD_SAFET
 	if (!kvm) {
 		rc = -EINVAL;
 	} else if (kvm->crypto.format != CRYCB_NONE) {
-		md->lops->set_hook_lock(md, kvm, &m->pqap_hook, true, &busy);
-		if (busy) {
+		if (vfio_ap_set_hook_lock(md, kvm, &m->pqap_hook, true)) {
 			rc = -EPERM;
 		} else {
 			m->kvm = kvm;
 			vfio_ap_mdev_update_guest_apcb(m);
 		}
-		md->lops->set_hook_unlock(md, kvm);
+		vfio_ap_set_hook_unlock(md, kvm);
 	}
 	if (!rc)
 		m->open = true;
@@ -253,20 +249,19 @@ int vfio_ap_mdev_open(struct ap_matrix_mdev *m, struct kvm *kvm) NO_THREAD_SAFET
 }
 
 /* close_device: detach (vfio_ap_mdev_unset_kvm); the shadow is kept. */
-void vfio_ap_mdev_close(struct ap_matrix_mdev *m) NO_THREAD_SAFETY_ANALYSIS
+void vfio_ap_mdev_close(struct ap_matrix_mdev *m)
 {
 	struct ap_matrix_dev *md = m->md;
 	struct kvm *kvm;
-	bool busy;
 
 	kmutex_lock(&md->dev_set_lock);
 	kvm = m->kvm;
 	if (kvm) {
-		md->lops->set_hook_lock(md, kvm, NULL, false, &busy);
+		vfio_ap_set_hook_lock(md, kvm, NULL, false);
 		kvm_arch_crypto_clear_masks(kvm);
 		vfio_ap_mdev_reset_queues(m);
 		m->kvm = NULL;
-		md->lops->set_hook_unlock(md, kvm);
+		vfio_ap_set_hook_unlock(md, kvm);
 	}
 	m->open = false;
 	kmutex_unlock(&md->dev_set_lock);

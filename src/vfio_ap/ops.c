@@ -78,14 +78,13 @@ static void plug(struct ap_matrix_mdev *m, bool adapter, unsigned id)
 
 /* assign_adapter / assign_domain. */
 ssize_t vfio_ap_assign(struct ap_matrix_mdev *m, bool adapter, const char *buf, size_t count)
-	NO_THREAD_SAFETY_ANALYSIS
 {
 	struct ap_matrix_dev *md = m->md;
 	unsigned long id;
 	bm256 *mask;
 	ssize_t ret;
 
-	md->lops->assign_lock(md, m);
+	vfio_ap_assign_lock(md, m);
 	mask = adapter ? &m->matrix.apm : &m->matrix.aqm;
 	ret = parse_id(buf, adapter ? m->matrix.apm_max : m->matrix.aqm_max, &id);
 	if (ret || bm_test(mask, id))
@@ -98,7 +97,7 @@ ssize_t vfio_ap_assign(struct ap_matrix_mdev *m, bool adapter, const char *buf, 
 	}
 	plug(m, adapter, id);
 out:
-	md->lops->assign_unlock(md, m);
+	vfio_ap_assign_unlock(md, m);
 	return ret ? ret : (ssize_t)count;
 }
 

@@ -96,9 +96,15 @@ struct ap_matrix_mdev {
 	struct sysfs_node *dir, *group_dir;
 };
 
+/* An acquisition order a variant's paths are expected to produce (coverage). */
+struct vfio_ap_lock_edge {
+	const char *outer, *inner; /* lock class names */
+};
+
 /*
- * The locking variants (interface.md section 1). Every difference between
- * merged, v18 and v18-blocking is one of these hooks.
+ * The locking variants (docs/design.md §10, §6.3-§6.4). Every difference
+ * between merged, v18 and v18-blocking is one of these hooks; locks.c
+ * implements them and wraps them in annotated entry points.
  */
 struct vfio_ap_lock_ops {
 	const char *name;
@@ -107,17 +113,26 @@ struct vfio_ap_lock_ops {
 	void (*assign_unlock)(struct ap_matrix_dev *md, struct ap_matrix_mdev *m);
 	/* ap_apqn_in_matrix_owned_by_def_drv as the variant calls it */
 	bool (*owned_by_def_drv)(struct ap_matrix_dev *md, const bm256 *apm, const bm256 *aqm);
-	/* the in_use callback's way of taking guests_lock and mdevs_lock */
-	int (*in_use_lock)(struct ap_matrix_dev *md);
-	/* attach/detach: lock kvm and install/remove the pqap hook */
-	void (*set_hook_lock)(struct ap_matrix_dev *md, struct kvm *kvm,
-			      struct kvm_pqap_hook *hook, bool install, bool *hook_busy);
+	/* the in_use callback's way of taking guests_lock and mdevs_lock; false: busy */
+	bool (*in_use_lock)(struct ap_matrix_dev *md);
+	void (*in_use_unlock)(struct ap_matrix_dev *md);
+	/*
+	 * attach/detach: take the locks and install (or remove) the pqap hook;
+	 * true if installing found another mdev's hook (left in place)
+	 */
+	bool (*set_hook_lock)(struct ap_matrix_dev *md, struct kvm *kvm,
+			      struct kvm_pqap_hook *hook, bool install);
 	void (*set_hook_unlock)(struct ap_matrix_dev *md, struct kvm *kvm);
 	/* declared lock order, outermost first */
 	const char *const *order;
 	size_t norder;
+	/* edges only this variant's paths produce (plus vfio_ap_common_edges) */
+	const struct vfio_ap_lock_edge *edges;
+	size_t nedges;
 };
 
+extern const struct vfio_ap_lock_edge vfio_ap_common_edges[];
+extern const size_t vfio_ap_nr_common_edges;
 extern const struct vfio_ap_lock_ops vfio_ap_lock_merged, vfio_ap_lock_v18,
 	vfio_ap_lock_v18_blocking;
 
@@ -146,7 +161,12 @@ struct ap_matrix_dev {
 	struct sysfs_node *matrix_dir, *type_dir, *type_devices_dir;
 };
 
-/* --- update-lock helpers (locks.c) --- */
+/*
+ * --- the lock helpers (locks.c): the only places that take several vfio_ap
+ * locks; each states its order there. kvm->lock is taken conditionally (the
+ * mdev's guest) and so is not in these annotations; code relying on it
+ * asserts it.
+ */
 void get_update_locks_for_mdev(struct ap_matrix_dev *md, struct ap_matrix_mdev *m)
 	ACQUIRE(md->guests_lock, md->mdevs_lock);
 void release_update_locks_for_mdev(struct ap_matrix_dev *md, struct ap_matrix_mdev *m)
@@ -158,6 +178,25 @@ void get_update_locks_for_queue(struct ap_matrix_dev *md, struct vfio_ap_queue *
 /* Releases in reverse; kvm may be NULL. */
 void release_update_locks(struct ap_matrix_dev *md, struct kvm *kvm)
 	RELEASE(md->guests_lock, md->mdevs_lock);
+/* In a walk of mdev_list under guests_lock: m's kvm->lock (if attached), mdevs_lock. */
+void get_mdev_locks_in_walk(struct ap_matrix_dev *md, struct ap_matrix_mdev *m)
+	REQUIRES(md->guests_lock) ACQUIRE(md->mdevs_lock);
+void release_mdev_locks_in_walk(struct ap_matrix_dev *md, struct ap_matrix_mdev *m)
+	REQUIRES(md->guests_lock) RELEASE(md->mdevs_lock);
+/* The variant's assign locks (merged: ap_perms_mutex first). */
+void vfio_ap_assign_lock(struct ap_matrix_dev *md, struct ap_matrix_mdev *m)
+	ACQUIRE(md->guests_lock, md->mdevs_lock);
+void vfio_ap_assign_unlock(struct ap_matrix_dev *md, struct ap_matrix_mdev *m)
+	RELEASE(md->guests_lock, md->mdevs_lock);
+/* The variant's in_use locks; false (v18: a lock was busy) means none is held. */
+bool vfio_ap_in_use_lock(struct ap_matrix_dev *md)
+	TRY_ACQUIRE(true, md->guests_lock, md->mdevs_lock);
+void vfio_ap_in_use_unlock(struct ap_matrix_dev *md) RELEASE(md->guests_lock, md->mdevs_lock);
+/* The variant's attach/detach locks; true: another mdev's hook is installed. */
+bool vfio_ap_set_hook_lock(struct ap_matrix_dev *md, struct kvm *kvm, struct kvm_pqap_hook *hook,
+			   bool install) ACQUIRE(md->guests_lock, kvm->lock, md->mdevs_lock);
+void vfio_ap_set_hook_unlock(struct ap_matrix_dev *md, struct kvm *kvm)
+	RELEASE(md->guests_lock, kvm->lock, md->mdevs_lock);
 
 /* --- matrix ops (ops.c, filter.c, reset.c) --- */
 struct vfio_ap_queue *vfio_ap_mdev_get_queue(struct ap_matrix_mdev *m, unsigned apqn);
