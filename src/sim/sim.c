@@ -17,7 +17,6 @@
 #include "base/parse.h"
 #include "sim/world.h"
 
-void vfio_ap_remove_all_mdevs(struct ap_matrix_dev *md);
 
 static const struct vfio_ap_lock_ops *const variant_ops[] = {
 	[SIM_MERGED] = &vfio_ap_lock_merged,

@@ -14,11 +14,6 @@
 #include "sysfs/sysfs.h"
 #include "vfio_ap/vfio_ap_private.h"
 
-ssize_t vfio_ap_assign(struct ap_matrix_mdev *m, bool adapter, const char *buf, size_t count);
-ssize_t vfio_ap_unassign(struct ap_matrix_mdev *m, bool adapter, const char *buf, size_t count);
-ssize_t vfio_ap_control_domain(struct ap_matrix_mdev *m, bool assign, const char *buf,
-			       size_t count);
-ssize_t vfio_ap_ap_config_store(struct ap_matrix_mdev *m, const char *buf, size_t count);
 
 enum { A_ASSIGN_ADAPTER, A_UNASSIGN_ADAPTER, A_ASSIGN_DOMAIN, A_UNASSIGN_DOMAIN,
        A_ASSIGN_CDOM, A_UNASSIGN_CDOM };
@@ -143,7 +138,6 @@ int vfio_ap_mdev_sysfs_add(struct ap_matrix_mdev *m)
 	return rc;
 }
 
-void vfio_ap_mdev_sysfs_del(struct ap_matrix_mdev *m);
 void vfio_ap_mdev_sysfs_del(struct ap_matrix_mdev *m)
 {
 	struct ap_matrix_dev *md = m->md;

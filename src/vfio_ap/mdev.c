@@ -161,7 +161,6 @@ static void mdev_remove(struct ap_matrix_mdev *m)
 	release_update_locks_for_mdev(md, NULL);
 }
 
-void vfio_ap_mdev_sysfs_del(struct ap_matrix_mdev *m);
 
 /* Removes an mdev; the caller owns the `removing` claim. */
 static void mdev_destroy(struct ap_matrix_mdev *m)
@@ -200,7 +199,6 @@ long vfio_ap_mdev_remove_store(struct ap_matrix_mdev *m, const char *buf, size_t
 }
 
 /* Removes every mdev (shutdown). Guests must have been stopped. */
-void vfio_ap_remove_all_mdevs(struct ap_matrix_dev *md);
 void vfio_ap_remove_all_mdevs(struct ap_matrix_dev *md)
 {
 	for (;;) {

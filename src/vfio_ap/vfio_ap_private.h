@@ -222,6 +222,19 @@ void vfio_ap_mdev_hot_unplug_adapters(struct ap_matrix_mdev *m, const bm256 *api
 void vfio_ap_mdev_hot_unplug_domains(struct ap_matrix_mdev *m, const bm256 *apqis);
 int vfio_ap_handle_pqap(void *owner, struct kvm *kvm, struct kvm_pqap_regs *regs);
 
+/*
+ * --- the mdev attribute stores (ops.c, cfg.c): count or -errno, as
+ * docs/design.md §3.3 and §4.4-§4.7 give them ---
+ */
+/* assign_adapter (adapter) / assign_domain */
+ssize_t vfio_ap_assign(struct ap_matrix_mdev *m, bool adapter, const char *buf, size_t count);
+/* unassign_adapter (adapter) / unassign_domain */
+ssize_t vfio_ap_unassign(struct ap_matrix_mdev *m, bool adapter, const char *buf, size_t count);
+/* assign_control_domain (assign) / unassign_control_domain */
+ssize_t vfio_ap_control_domain(struct ap_matrix_mdev *m, bool assign, const char *buf,
+			       size_t count);
+ssize_t vfio_ap_ap_config_store(struct ap_matrix_mdev *m, const char *buf, size_t count);
+
 /* --- driver, mdev life cycle (drv.c, mdev.c) --- */
 int vfio_ap_init(struct ap_matrix_dev *md, const struct kservices *svc, struct ap_bus *bus,
 		 const struct vfio_ap_lock_ops *lops);
@@ -237,6 +250,9 @@ void vfio_ap_mdev_request(struct ap_matrix_mdev *m, unsigned count);
 int vfio_ap_mdev_reset_ioctl(struct ap_matrix_mdev *m);
 void vfio_ap_mdev_dma_unmap(struct ap_matrix_mdev *m, uint64_t iova, uint64_t len);
 int vfio_ap_mdev_sysfs_add(struct ap_matrix_mdev *m);
+void vfio_ap_mdev_sysfs_del(struct ap_matrix_mdev *m);
+/* Removes every mdev (module unload, host shutdown); guests must be gone. */
+void vfio_ap_remove_all_mdevs(struct ap_matrix_dev *md);
 int vfio_ap_matrix_sysfs_init(struct ap_matrix_dev *md);
 int vfio_ap_queue_status_add(struct vfio_ap_queue *q);
 void vfio_ap_queue_status_remove(struct vfio_ap_queue *q);
