@@ -17,8 +17,7 @@
 #   - any line mentions a document that is not part of the repository:
 #     kernel-spec, interface.md, uevents.md, clients.md, zcrypt-sysfs.md,
 #     lock-validation.md, or a path into ../shared.
-# This script and scripts/rewrite-citations.sh are not scanned: they have
-# to spell those names.
+# This script is not scanned: it has to spell those names.
 #
 # Output: one line per problem, "FILE:LINE: ...", then exit 1; or
 # "citations: N checked, all resolve" and exit 0. Exit 2: bad usage.
@@ -71,7 +70,7 @@ done >"$heads"
 			-o -name '*.sh' -o -name '*.vas' -o -name '*.py' \
 			-o -name meson.build \) -print
 	done
-} | grep -v -e '^scripts/check-citations\.sh$' -e '^scripts/rewrite-citations\.sh$' |
+} | grep -v -e '^scripts/check-citations\.sh$' |
 	sort >"$list"
 
 if [ ! -s "$list" ]; then

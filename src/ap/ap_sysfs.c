@@ -3,7 +3,7 @@
  * ap_sysfs.c - the AP bus's sysfs face: /sys/bus/ap attributes, card and
  * queue device directories, driver directories with bind/unbind.
  *
- * Formats follow kernel-spec 2.5/2.6. Attribute tables are const; the
+ * Formats follow design.md §3.5, §3.6. Attribute tables are const; the
  * per-object pointer is the attribute's priv. A device directory is removed
  * (draining running show/store calls) before its object is released.
  */

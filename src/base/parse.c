@@ -4,9 +4,9 @@
  *
  * Models lib/kstrtox.c (kstrtoul, kstrtobool), the integer conversions of
  * the kernel's vsscanf, the AP bus mask parser of ap_bus.c (relative terms
- * and the absolute hex form, kernel-spec 2.7), vfio_ap's ap_config store
+ * and the absolute hex form, design.md §3.7), vfio_ap's ap_config store
  * (2.8), the uuid check of mdev's `create` and the list syntax of the host
- * configuration files (interface.md 3).
+ * configuration files (design.md §12).
  *
  * DESIGN
  * One digit scanner (scan_digits) serves every grammar: like the kernel's it

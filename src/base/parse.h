@@ -12,7 +12,7 @@
  *                     allowed; -EINVAL syntax, -ERANGE > ULONG_MAX
  *   vas_kstrtobool    kstrtobool: 1/y/Y/t/T/on, 0/n/N/f/F/off (first chars)
  *   vas_sscanf_int    sscanf("%d") / ("%i") as sysfs stores use them
- *   ap_parse_mask     apmask/aqmask grammar (kernel-spec 2.7): relative
+ *   ap_parse_mask     apmask/aqmask grammar (design.md §3.7): relative
  *                     (+/- terms, ranges, octal) applied to *cur, or
  *                     absolute hex (0x/x prefix, <= 64 digits, quirk: zero
  *                     digits = all zeros); result in *out

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * main.c - the vfio-ap-sim executable: dispatch to a subcommand, the
- * program's own --help and --version (interface.md section 1).
+ * program's own --help and --version (design.md §10).
  *
  * Subcommands are a const table; `SUBCOMMAND --help` is each subcommand's
  * business. `mount` needs the FUSE adapter, which is linked in only when

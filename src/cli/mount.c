@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * mount.c - `vfio-ap-sim mount [-c FILE] [-f] [--variant V]
- * [-o FUSEOPT,...] MOUNTPOINT` (interface.md section 1): boots one
+ * [-o FUSEOPT,...] MOUNTPOINT` (design.md §10): boots one
  * simulated host and serves its sysfs through FUSE (vas_fuse_serve).
  *
  * Command-line and configuration errors are found before anything is

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * fuse_ops.c - the FUSE low-level operations over a sysfs tree, with the
- * file semantics kernfs gives sysfs (interface.md section 2):
+ * file semantics kernfs gives sysfs (design.md §11):
  *  - modes 0444/0200/0644 for attributes, 0755 for directories, 0777 for
  *    links, owner root; st_size 4096 for attributes;
  *  - open enforces access itself, for root too: reading a write-only

@@ -159,7 +159,7 @@ static void check_mdevs(struct sim *s, struct chk *c)
 		check_qtable(m, c);
 		/*
 		 * Once removal is requested, `request` has cleared the guest's
-		 * masks while the shadow is kept (kernel-spec 3.9): not a fault.
+		 * masks while the shadow is kept (design.md §4.9): not a fault.
 		 */
 		if (m->kvm && !atomic_load(&m->removing))
 			check_guest(m, c);

@@ -4,8 +4,8 @@
  *
  * Models what an LPAR's hardware configuration and kernel command line
  * decide before the AP bus starts: QCI apxa/na/nd, the physical cards and
- * the configured usage/control domains (interface.md section 3), and the
- * ap.apmask=/ap.aqmask= boot parameters (kernel-spec 2.7).
+ * the configured usage/control domains (design.md §12), and the
+ * ap.apmask=/ap.aqmask= boot parameters (design.md §3.7).
  *
  * File grammar: one statement per line, '#' starts a comment anywhere,
  * words are separated by blanks. Keywords are dispatched through a const

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * config.h - the simulated host's configuration (interface.md section 3).
+ * config.h - the simulated host's configuration (design.md §12).
  *
  * A struct sim_config describes the machine before boot: AP extended
  * addressing, the QCI limits, the physical cards, the configured usage and
@@ -25,7 +25,7 @@ struct sim_config {
 
 /* Defaults for a file: apxa yes, no cards, no domains, masks all ones. */
 void sim_config_init(struct sim_config *cfg);
-/* The built-in default host of interface.md section 3. */
+/* The built-in default host of design.md §12. */
 void sim_config_default(struct sim_config *cfg);
 /*
  * Parses a host configuration file into cfg (which starts from

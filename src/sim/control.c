@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * control.c - the sim/ directory: the world around the driver as files
- * (interface.md section 4): host AP configuration (HMC), KVM guests
+ * (design.md §13): host AP configuration (HMC), KVM guests
  * (QEMU + guest), the guest's AQIC, dmesg, lockdep, variant, faults.
  *
  * Writes are synchronous: a host configuration write returns after the bus

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * torture.h - the concurrency stress harness behind `vfio-ap-sim torture`
- * (issue 5; lock-validation.md section 6 describes the kernel's locktorture
- * that it follows in spirit).
+ * (issue 5; it follows the kernel's locktorture
+ * in spirit).
  *
  * One run boots a simulated host, lets worker threads fire random sysfs
  * operations at it (admins: every writable attribute, host configuration,

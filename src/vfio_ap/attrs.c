@@ -3,7 +3,7 @@
  * attrs.c - vfio_ap's sysfs: the matrix device, the mdev type, each mdev's
  * attributes and links, and the `status` attribute of vfio_ap-bound queues.
  *
- * Formats are kernel-spec 2.2-2.4. Show handlers take the lock the kernel
+ * Formats are design.md §3.2–§3.4. Show handlers take the lock the kernel
  * takes (mdevs_lock for matrix/guest_matrix/control_domains, guests_lock +
  * mdevs_lock for status, none for ap_config).
  */

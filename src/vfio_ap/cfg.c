@@ -147,7 +147,7 @@ void vfio_ap_on_scan_complete(void *ctx, const struct ap_config_info *cur,
 	kmutex_unlock(&md->guests_lock);
 }
 
-/* --- ap_config store (kernel-spec 3.6) --- */
+/* --- ap_config store (design.md §4.6) --- */
 
 static bool matrix_overflows(const struct ap_matrix *mx)
 {

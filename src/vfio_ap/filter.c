@@ -3,7 +3,7 @@
  * filter.c - qtable, queue linking, the shadow-APCB filters and PUSH.
  *
  * The guest never sees `matrix`: it sees shadow_apcb, recomputed here
- * (kernel-spec section 4). FILTER works at adapter granularity: one APQN
+ * (design.md §5). FILTER works at adapter granularity: one APQN
  * that is missing, not bound to vfio_ap or badly reset hides its whole
  * adapter; domains are only removed by the host-configuration filter.
  * PUSH copies the shadow into the guest's CRYCB while a guest is attached.
@@ -85,7 +85,7 @@ void vfio_ap_unlink_queue(struct ap_matrix_mdev *m, struct vfio_ap_queue *q)
 	}
 	/*
 	 * Deliberate deviation: the kernel leaves a stale back-pointer on
-	 * queues that were unlinked but not reset (kernel-spec 3.5 quirk),
+	 * queues that were unlinked but not reset (design.md §4.5 quirk),
 	 * which can outlive the mdev. The model clears it.
 	 */
 	q->matrix_mdev = NULL;

@@ -7,7 +7,7 @@
  *
  * The mdev core keeps its own list of uuids under mdev_list_lock and the
  * instance budget; the VFIO core's dev-set lock serialises open and close.
- * vfio_ap's part takes the update locks as kernel-spec 3.2-3.10 describe.
+ * vfio_ap's part takes the update locks as design.md §4.2–§4.10 describe.
  */
 #include <errno.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * ops.c - assignment and unassignment of adapters and domains (the
  * assign_* / unassign_* stores) with hot plug and hot unplug.
  *
- * Error precedence of assign (kernel-spec 8.1): parse (EINVAL/ERANGE) ->
+ * Error precedence of assign (design.md §9.1): parse (EINVAL/ERANGE) ->
  * range (ENODEV) -> already set (success, nothing else) -> ownership
  * (EADDRNOTAVAIL) -> sharing (EADDRINUSE). All locks are held for the
  * whole operation, the parse included. Unassign takes no ap_perms_mutex.

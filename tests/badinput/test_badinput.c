@@ -6,8 +6,8 @@
  * Each case boots a fresh host (the fixture: adapters 3 and 4 given to
  * vfio_ap with apmask "-3-4", one mdev with adapter 3, domain 5, control
  * domain 1, a guest started on it), dumps the relevant files, writes the
- * string and compares. The expected column comes from kernel-spec 2.2-2.8
- * and 2.6 (and interface.md 4 for sim/), not from the implementation:
+ * string and compares. The expected column comes from design.md §3.2–§3.8
+ * and §3.6 (and design.md §13 for sim/), not from the implementation:
  * "+" marks a string the grammar accepts and that changes state (only the
  * result is checked), "=" one accepted without any change (snapshot
  * checked), "?" one whose outcome the spec leaves to the C library
@@ -74,11 +74,11 @@ static const struct row rows[] = {
 	/* 2.6: sscanf %d, 0 or 1 ("0x", "0X1" read 0: deconfigure) */
 	{ "devices/ap/card05/config", false, { E, E, E, E, E, "+", "+", "?", "?", E, E, E, E } },
 	{ "devices/ap/card05/online", false, { E, E, E, E, E, "=", "=", "?", "?", E, E, E, E } },
-	/* interface.md 4: the apmask grammar; no in_use veto */
+	/* design.md §13: the apmask grammar; no in_use veto */
 	MASK("sim/host/adapters", "+"),
 	MASK("sim/host/usage_domains", "+"),
 	MASK("sim/host/control_domains", "+"),
-	/* interface.md 4: a UUID [format=]; a line that is no UUID is EINVAL */
+	/* design.md §13: a UUID [format=]; a line that is no UUID is EINVAL */
 	ALL("sim/guests/start", E),
 	ALL("sim/guests/stop", E),
 	ALL("sim/guests/" UUID "/aqic", E),

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_remove_blocks.c - kernel-spec 8.13 and the reset ioctl of 8.10,
+ * test_remove_blocks.c - design.md §9.13 and the reset ioctl of §9.10,
  * which a single-threaded script cannot show:
  *  - writing `remove` while a guest holds the mdev blocks (it does not fail);
  *  - the `request` callback clears the guest's masks first and, with no

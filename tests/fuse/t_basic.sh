@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# t_basic.sh - the mounted tree through ordinary file I/O (interface.md
-# section 2): daemon mount, modes and sizes, EACCES/EPERM cases, kernel
+# t_basic.sh - the mounted tree through ordinary file I/O (design.md
+# §11): daemon mount, modes and sizes, EACCES/EPERM cases, kernel
 # link texts and readlink -f, an mdev's life (create, assign, unassign,
 # remove) with and without trailing newlines through O_TRUNC opens, the
 # errno of a conflict, ls -R of the whole tree, and unmount leaving no

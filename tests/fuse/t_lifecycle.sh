@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# t_lifecycle.sh - how the server starts and ends (interface.md section 1):
+# t_lifecycle.sh - how the server starts and ends (design.md §10):
 # command-line errors exit 2 without mounting; -f stays in the foreground
 # and ends with status 0 on SIGTERM, SIGINT and umount; -o allow_other
 # lets another user read (and still not write) the tree. TAP on stdout.

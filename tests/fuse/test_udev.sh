@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # test_udev.sh - libudev (udevadm, systemd's sd-device) enumerates the model
-# (issue 4, clients.md pitfalls 9-10): in a private mount namespace the
+# (issue 4, design.md §11.4): in a private mount namespace the
 # model is mounted and bound over /sys, and `udevadm info` with
 # SYSTEMD_DEVICE_VERIFY_SYSFS=0 (FUSE is not sysfs) must show the kernel's
 # DEVTYPE/DRIVER/SUBSYSTEM and bus variables for a card, a queue on each

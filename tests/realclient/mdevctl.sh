@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # mdevctl.sh - Debian's mdevctl (1.2.0) drives the simulated host (issue 4,
-# clients.md). In a private mount namespace the model is mounted and bound
+# design.md §11.4). In a private mount namespace the model is mounted and bound
 # over /sys, and a private directory over /etc/mdevctl.d; then: types,
 # define + modify --addattr, start, list (--dumpjson), stop, start of an
 # undefined device, start-parent-mdevs with an auto device, and a start

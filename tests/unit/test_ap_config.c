@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_ap_config.c - unit tests of the ap_config write grammar (kernel-spec
- * 2.8, vfio_ap's ap_config_store).
+ * test_ap_config.c - unit tests of the ap_config write grammar (design.md
+ * §3.8, vfio_ap's ap_config_store).
  *
  * The reading pinned here: at most 201 bytes are looked at; fields are cut
  * strsep-style at ',' or '\n', so an empty field is all zeros and a field

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_config.c - unit tests of host configuration files (interface.md 3).
+ * test_config.c - unit tests of host configuration files (design.md §12).
  *
  * The built-in default host, the defaults of an empty file, a file using
  * every keyword, the card type names, and every error class with its exact

@@ -22,7 +22,7 @@ struct list_case {
 };
 
 static const struct list_case cases[] = {
-	{ "0x04-0x07,0x47", 255, 0, "0f00000000000000010", "interface.md example" },
+	{ "0x04-0x07,0x47", 255, 0, "0f00000000000000010", "design.md §12 example" },
 	{ "3", 255, 0, "1", "one decimal number" },
 	{ "010", 255, 0, "0080", "leading 0 is octal" },
 	{ "0X10", 255, 0, "00008", "0X is hex here (C syntax)" },

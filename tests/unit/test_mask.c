@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_mask.c - unit tests of the apmask/aqmask grammar (kernel-spec 2.7).
+ * test_mask.c - unit tests of the apmask/aqmask grammar (design.md §3.7).
  *
  * Relative mode (+/- terms applied to the current mask: octal and hex
  * numbers, ranges, separator runs, later terms win) and absolute mode
