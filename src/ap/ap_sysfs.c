@@ -34,6 +34,12 @@ SYSFS_SHOW(apmask_show)
 	return show_mask(&m, buf);
 }
 
+/*
+ * bus/ap/apmask, aqmask (arg 1): the mask grammar of design.md §3.7 (absolute
+ * hex or relative +/- terms). Errors, in order: EINVAL syntax (mask
+ * unchanged); EBUSY when bits being set are assigned to an mdev (the
+ * drivers' in_use veto, §4.14; v18 also when a driver lock is busy).
+ */
 SYSFS_STORE(apmask_store)
 {
 	return ap_bus_mask_store(priv, attr->arg != 0, buf, count);
@@ -69,6 +75,11 @@ SYSFS_SHOW(ap_domain_show)
 	return snprintf(buf, SYSFS_PAGE, "%d\n", atomic_load(&((struct ap_bus *)priv)->ap_domain));
 }
 
+/*
+ * bus/ap/ap_domain: one integer as sscanf("%i") reads it (decimal, 0x hex,
+ * 0 octal). EINVAL if unparsable, or not in 0..ap_max_domain_id, or not in
+ * aqmask.
+ */
 SYSFS_STORE(ap_domain_store)
 {
 	struct ap_bus *bus = priv;
@@ -99,6 +110,7 @@ SYSFS_SHOW(config_time_show)
 	return snprintf(buf, SYSFS_PAGE, "%d\n", atomic_load(&((struct ap_bus *)priv)->config_time));
 }
 
+/* bus/ap/config_time: a decimal integer ("%d"); EINVAL unless 5..120. */
 SYSFS_STORE(config_time_store)
 {
 	int t;
@@ -114,6 +126,7 @@ SYSFS_SHOW(poll_thread_show)
 	return snprintf(buf, SYSFS_PAGE, "%d\n", atomic_load(&((struct ap_bus *)priv)->poll_thread));
 }
 
+/* bus/ap/poll_thread: kstrtobool (1/0, y/n, on/off); EINVAL otherwise. */
 SYSFS_STORE(poll_thread_store)
 {
 	bool on;
@@ -131,6 +144,10 @@ SYSFS_SHOW(poll_timeout_show)
 			(unsigned long long)atomic_load(&((struct ap_bus *)priv)->poll_timeout));
 }
 
+/*
+ * bus/ap/poll_timeout: kstrtoul base 0 (EINVAL, ERANGE), then EINVAL above
+ * 120000000000 ns.
+ */
 SYSFS_STORE(poll_timeout_store)
 {
 	unsigned long v;
@@ -164,6 +181,7 @@ SYSFS_SHOW(scans_show)
 			(unsigned long long)atomic_load(&((struct ap_bus *)priv)->scans));
 }
 
+/* bus/ap/scans: any bytes force a synchronous bus scan; never fails. */
 SYSFS_STORE(scans_store)
 {
 	ap_bus_scan(priv);
@@ -242,6 +260,12 @@ int ap_bus_sysfs_init(struct ap_bus *bus)
 
 /* --- drivers --- */
 
+/*
+ * drivers/<drv>/bind: a device name ("03.0005"; one trailing newline
+ * allowed). ENODEV: not a queue name, no such device, being removed, type
+ * not handled or refused by the reservation rule (§4.11); EBUSY: already
+ * bound; else the driver probe's errno (ENOMEM).
+ */
 SYSFS_STORE(bind_store)
 {
 	struct ap_driver *drv = priv;
@@ -250,6 +274,7 @@ SYSFS_STORE(bind_store)
 	return rc ? rc : (ssize_t)count;
 }
 
+/* drivers/<drv>/unbind: a device name; ENODEV unless bound to this driver. */
 SYSFS_STORE(unbind_store)
 {
 	struct ap_driver *drv = priv;
@@ -314,6 +339,11 @@ SYSFS_SHOW(card_show)
 	}
 }
 
+/*
+ * cardXX/config: a decimal integer ("%d"); EINVAL unless 0 or 1; then the
+ * SCLP (de)configure result; then a bus scan, as the CHSC notification of
+ * a configuration change makes on a real machine (design.md §3.6).
+ */
 SYSFS_STORE(card_config_store)
 {
 	struct ap_card *c = priv;
@@ -329,6 +359,7 @@ SYSFS_STORE(card_config_store)
 	return (ssize_t)count;
 }
 
+/* cardXX/request_count: any bytes reset the counter; never fails. */
 SYSFS_STORE(request_count_store)
 {
 	struct ap_card *c = priv;
@@ -419,6 +450,7 @@ SYSFS_SHOW(queue_show)
 	}
 }
 
+/* XX.YYYY/request_count: any bytes reset the counter; never fails. */
 SYSFS_STORE(queue_request_count_store)
 {
 	struct ap_queue *q = priv;
@@ -475,6 +507,7 @@ SYSFS_SHOW(online_show)
 	return snprintf(buf, SYSFS_PAGE, "%d\n", d->driver != NULL);
 }
 
+/* online (card or queue, while bound to zcrypt): "%d", EINVAL unless 0 or 1. */
 SYSFS_STORE(online_store)
 {
 	int v;

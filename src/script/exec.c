@@ -10,7 +10,7 @@
  * prefixed with "# " so the TAP stays valid whatever the content is. Output
  * is flushed after every test, so a run that hangs (v18-blocking) shows
  * how far it got. After the last operation come the runner's own checks
- * (final.c) and the plan line.
+ * (tap.c) and the plan line.
  */
 #include <errno.h>
 #include <stdio.h>

@@ -94,7 +94,7 @@ int script_exec(const struct script *s, const struct script_host *host,
 /* Parse, prepare, execute: SCRIPT_PASS, SCRIPT_FAIL or SCRIPT_BAD. */
 int script_run(FILE *in, const char *name, const struct script_opts *opts, FILE *out);
 
-/* --- text helpers (text.c, errnames.c) --------------------------------- */
+/* --- text helpers (text.c: escapes, errno names) ----------------------- */
 
 /*
  * Decodes a TEXT's escapes (\n \t \s \0 \xHH \\) from src into a malloc'd

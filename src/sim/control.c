@@ -45,6 +45,12 @@ SYSFS_SHOW(host_show)
 				  hex));
 }
 
+/*
+ * sim/host/adapters, usage_domains, control_domains: the apmask grammar
+ * (absolute or relative, design.md §3.7) applied to the current QCI mask;
+ * EINVAL on a syntax error (nothing changes). Then the machine's
+ * configuration changes and a bus scan runs to completion.
+ */
 SYSFS_STORE(host_store)
 {
 	struct sim *s = priv;
@@ -86,17 +92,40 @@ SYSFS_SHOW(fault_show)
 	}
 }
 
-/* "RC [COUNT]": force response code RC for the next COUNT instructions. */
+/*
+ * "RC [COUNT]" (C integers, one trailing newline allowed): force response
+ * code RC (0-0xff; 0 clears) for the next COUNT instructions (-1 or
+ * omitted: until cleared). reset_polls takes one number "N". EINVAL for
+ * anything else.
+ */
+static int parse_fault(const char *buf, int *rc, int *cnt, int *n)
+{
+	int pos = 0, pos2 = 0;
+	const char *p;
+
+	if (sscanf(buf, "%i%n", rc, &pos) != 1)
+		return -EINVAL;
+	p = buf + pos;
+	*n = 1;
+	*cnt = -1;
+	if (*p == ' ') {
+		if (sscanf(p, "%i%n", cnt, &pos2) != 1)
+			return -EINVAL;
+		p += pos2;
+		*n = 2;
+	}
+	if (*p == '\n')
+		p++;
+	return *p || *rc < 0 || *rc > 0xff || *cnt < -1 ? -EINVAL : 0;
+}
+
 SYSFS_STORE(fault_store)
 {
 	struct sim *s = priv;
 	struct ap_hw_faults f;
-	unsigned rc = 0;
-	int cnt = -1, n = 0;
-	char tail;
+	int rc, cnt, n;
 
-	n = sscanf(buf, "%i %i%c", (int *)&rc, &cnt, &tail);
-	if (n < 1 || (n == 3 && tail != '\n') || rc > 0xff || cnt < -1)
+	if (parse_fault(buf, &rc, &cnt, &n))
 		return -EINVAL;
 	ap_hw_get_faults(&s->hw, &f);
 	switch (attr->arg) {
@@ -132,7 +161,12 @@ SYSFS_SHOW(alloc_show)
 	return n;
 }
 
-/* "SITE COUNT" or "all COUNT": the next COUNT allocations fail (-1 always, 0 disarm). */
+/*
+ * sim/faults/alloc: "SITE COUNT" or "all COUNT" (one trailing newline
+ * allowed): the next COUNT allocations at the site fail (-1 always, 0
+ * disarm). EINVAL for an unknown site, a missing or bad count, trailing
+ * bytes.
+ */
 SYSFS_STORE(alloc_store)
 {
 	struct sim *s = priv;

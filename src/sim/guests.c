@@ -47,17 +47,24 @@ SYSFS_SHOW(aqic_show)
 	struct sim_guest *g = priv;
 	struct kvm_pqap_regs r;
 	unsigned rc;
+	bool have;
 
 	kmutex_lock(&g->kvm->res_lock);
 	r = g->last;
+	have = g->have_last;
 	kmutex_unlock(&g->kvm->res_lock);
-	if (!g->have_last)
+	if (!have)
 		return snprintf(buf, SYSFS_PAGE, "none\n");
 	rc = (r.gr1 >> 32) ? (unsigned)(r.gr1 >> 48) & 0xff : (unsigned)(r.gr1 >> 16) & 0xff;
 	return snprintf(buf, SYSFS_PAGE, "cc=%d rc=%02x\n", r.cc, rc);
 }
 
-/* "XX.YYYY enable ISC NIB" or "XX.YYYY disable". */
+/*
+ * sim/guests/<uuid>/aqic: "XX.YYYY enable ISC NIB" (ISC 0-7, NIB a C
+ * integer) or "XX.YYYY disable". EINVAL for anything else; then what the
+ * PQAP intercept returns (EOPNOTSUPP); the AQIC's own outcome (CC and
+ * response code) is read back from the file, not returned as an errno.
+ */
 SYSFS_STORE(aqic_store)
 {
 	struct sim_guest *g = priv;
@@ -89,7 +96,10 @@ SYSFS_STORE(aqic_store)
 	return (ssize_t)count;
 }
 
-/* Any write: the guest's VFIO_DEVICE_RESET ioctl; EIO if a queue's final ZAPQ code != 0. */
+/*
+ * sim/guests/<uuid>/reset: any bytes issue the guest's VFIO_DEVICE_RESET;
+ * EIO if a queue's final ZAPQ response code is not 0 (design.md §4.10).
+ */
 SYSFS_STORE(reset_store)
 {
 	struct sim_guest *g = priv;
@@ -121,7 +131,7 @@ static int parse_start(const char *buf, char uuid[37], enum crycb_format *fmt)
 	const char *sp = strchr(buf, ' ');
 	size_t ulen = sp ? (size_t)(sp - buf) : strcspn(buf, "\n");
 
-	if (mdev_parse_uuid(buf, ulen, uuid))
+	if (ulen != UUID_STRLEN || mdev_parse_uuid(buf, ulen, uuid))
 		return -EINVAL;
 	*fmt = CRYCB_FORMAT2;
 	if (!sp)
@@ -140,6 +150,12 @@ static int parse_start(const char *buf, char uuid[37], enum crycb_format *fmt)
 static int guest_start(struct sim *s, struct ap_matrix_mdev *m, const char *uuid,
 		       enum crycb_format fmt);
 
+/*
+ * sim/guests/start: "<uuid>[ format=2|1|0|none]" (one trailing newline
+ * allowed). Errors in order: EINVAL syntax; ENOENT no such mdev; EBUSY a
+ * guest already uses it; ENOMEM (the kvm fault site); then the driver's
+ * open_device errno (EPERM: the guest has another mdev's hook).
+ */
 SYSFS_STORE(start_store)
 {
 	struct sim *s = priv;
@@ -218,6 +234,10 @@ static void guest_stop(struct sim *s, struct sim_guest *g)
 	free(g);
 }
 
+/*
+ * sim/guests/stop: "<uuid>" (one trailing newline allowed): close the
+ * device, destroy the guest. EINVAL syntax; ENOENT no such started guest.
+ */
 SYSFS_STORE(stop_store)
 {
 	struct sim *s = priv;
@@ -225,7 +245,8 @@ SYSFS_STORE(stop_store)
 	char uuid[37];
 	size_t ulen = strcspn(buf, "\n");
 
-	if (mdev_parse_uuid(buf, ulen, uuid))
+	if (ulen != UUID_STRLEN || buf[ulen + (buf[ulen] == '\n')] ||
+	    mdev_parse_uuid(buf, ulen, uuid))
 		return -EINVAL;
 	kmutex_lock(&s->guests_reg_lock);
 	g = guest_find(s, uuid);

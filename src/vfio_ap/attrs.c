@@ -5,7 +5,8 @@
  *
  * Formats are design.md §3.2–§3.4. Show handlers take the lock the kernel
  * takes (mdevs_lock for matrix/guest_matrix/control_domains, guests_lock +
- * mdevs_lock for status, none for ap_config).
+ * mdevs_lock for status) with one exception: the kernel reads ap_config
+ * with no lock at all, the model under mdevs_lock (design.md §14).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -18,6 +19,11 @@
 enum { A_ASSIGN_ADAPTER, A_UNASSIGN_ADAPTER, A_ASSIGN_DOMAIN, A_UNASSIGN_DOMAIN,
        A_ASSIGN_CDOM, A_UNASSIGN_CDOM };
 
+/*
+ * The six assign/unassign files; the grammar and errnos of each are on the
+ * function it dispatches to (vfio_ap_assign, vfio_ap_unassign in ops.c,
+ * vfio_ap_control_domain).
+ */
 SYSFS_STORE(mdev_store)
 {
 	struct ap_matrix_mdev *m = priv;
@@ -66,7 +72,10 @@ SYSFS_SHOW(control_domains_show)
 	return n < SYSFS_PAGE ? n : SYSFS_PAGE;
 }
 
-/* ap_config reads the matrix with no lock (a kernel quirk, kept). */
+/*
+ * The kernel reads the matrix here with no lock; the model takes mdevs_lock
+ * so that the three masks come from one moment (design.md §14).
+ */
 SYSFS_SHOW(ap_config_show)
 {
 	struct ap_matrix_mdev *m = priv;
@@ -80,11 +89,13 @@ SYSFS_SHOW(ap_config_show)
 			bm_format(&mx.aqm, q), bm_format(&mx.adm, d));
 }
 
+/* ap_config: grammar and errnos on vfio_ap_ap_config_store (cfg.c). */
 SYSFS_STORE(ap_config_store)
 {
 	return vfio_ap_ap_config_store(priv, buf, count);
 }
 
+/* <uuid>/remove: grammar and errnos on vfio_ap_mdev_remove_store (mdev.c). */
 SYSFS_STORE(remove_store)
 {
 	return vfio_ap_mdev_remove_store(priv, buf, count);
@@ -176,6 +187,7 @@ SYSFS_SHOW(type_show)
 	}
 }
 
+/* mdev_supported_types/vfio_ap-passthrough/create: see vfio_ap_mdev_create (mdev.c). */
 SYSFS_STORE(create_store)
 {
 	return vfio_ap_mdev_create(priv, buf, count);

@@ -173,6 +173,15 @@ static int install_new(struct ap_matrix_mdev *m, const struct ap_matrix *old,
 	return rc;
 }
 
+/*
+ * ap_config: three absolute masks (apm, aqm, adm: "0x" + up to 64 hex
+ * digits each, possibly empty) separated by ',' or '\n'; only the first
+ * 201 bytes count and anything after the third field is ignored
+ * (design.md §3.8). Errors in the order checked: ENOMEM (the copy);
+ * EINVAL fewer than three fields or a bad mask; EADDRNOTAVAIL an APQN is
+ * reserved for the host; EADDRINUSE another mdev has one; ENODEV a number
+ * above its maximum. On any error the old masks stay (§4.6).
+ */
 ssize_t vfio_ap_ap_config_store(struct ap_matrix_mdev *m, const char *buf, size_t count)
 {
 	struct ap_matrix_dev *md = m->md;

@@ -74,7 +74,12 @@ static struct ap_matrix_mdev *mdev_probe(struct ap_matrix_dev *md, const char *u
 
 static void mdev_destroy(struct ap_matrix_mdev *m);
 
-/* The `create` store: count, EINVAL, EEXIST, EUSERS, ENOMEM. */
+/*
+ * create: a canonical 8-4-4-4-12 hex UUID, 36 or 37 bytes (a 37th byte is
+ * not inspected). Errors in order: EINVAL length or syntax; EEXIST the
+ * UUID is in use; EUSERS no instance left; ENOMEM (design.md §3.2, §4.2).
+ * When it returns, the mdev's directory and files exist.
+ */
 long vfio_ap_mdev_create(struct ap_matrix_dev *md, const char *buf, size_t count)
 {
 	char uuid[UUID_STRLEN + 1];
@@ -178,7 +183,12 @@ static void mdev_destroy(struct ap_matrix_mdev *m)
 	free(m);
 }
 
-/* The `remove` store: kstrtoul; 0 is a no-op; otherwise remove (blocking). */
+/*
+ * remove: kstrtoul base 0; every parse error is EINVAL (the mdev core's
+ * mapping); 0 does nothing; any other value removes the mdev, blocking
+ * while a guest holds it (design.md §4.3). ENODEV if another remove of the
+ * same mdev is already under way.
+ */
 long vfio_ap_mdev_remove_store(struct ap_matrix_mdev *m, const char *buf, size_t count)
 {
 	struct ap_matrix_dev *md = m->md;

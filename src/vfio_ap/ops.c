@@ -76,7 +76,14 @@ static void plug(struct ap_matrix_mdev *m, bool adapter, unsigned id)
 	}
 }
 
-/* assign_adapter / assign_domain. */
+/*
+ * assign_adapter / assign_domain: one number, kstrtoul base 0 (optional
+ * '+', 0x hex, 0 octal, one trailing newline). Errors in the order checked:
+ * EINVAL / ERANGE parse; ENODEV above apm_max / aqm_max; (already assigned:
+ * success, nothing else happens); EADDRNOTAVAIL an APQN of the new matrix
+ * is reserved for the host; EADDRINUSE another mdev has one of them. On
+ * success the queues are linked and the guest is updated (design.md §4.4).
+ */
 ssize_t vfio_ap_assign(struct ap_matrix_mdev *m, bool adapter, const char *buf, size_t count)
 {
 	struct ap_matrix_dev *md = m->md;
@@ -162,7 +169,11 @@ void vfio_ap_mdev_hot_unplug_domains(struct ap_matrix_mdev *m, const bm256 *apqi
 	hot_unplug(m, false, apqis);
 }
 
-/* unassign_adapter / unassign_domain. */
+/*
+ * unassign_adapter / unassign_domain: the same number grammar. EINVAL /
+ * ERANGE parse; ENODEV above the maximum; not assigned: success. Hot
+ * unplug and resets follow; their failures are not reported (§4.5).
+ */
 ssize_t vfio_ap_unassign(struct ap_matrix_mdev *m, bool adapter, const char *buf, size_t count)
 {
 	struct ap_matrix_dev *md = m->md;
@@ -184,7 +195,11 @@ out:
 	return ret ? ret : (ssize_t)count;
 }
 
-/* assign_control_domain / unassign_control_domain: no ownership, no sharing. */
+/*
+ * assign_control_domain / unassign_control_domain: the same number
+ * grammar. EINVAL / ERANGE parse; ENODEV above adm_max; already in that
+ * state: success. No ownership or sharing check (§4.7).
+ */
 ssize_t vfio_ap_control_domain(struct ap_matrix_mdev *m, bool assign, const char *buf,
 			       size_t count)
 {
