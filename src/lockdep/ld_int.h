@@ -35,24 +35,28 @@ struct ld_class;
 
 /* One edge prev -> next of the class graph; guarded by ctx->lock. */
 struct ld_edge {
-	struct ld_class *to;
-	unsigned types;          /* LD_DEP_* seen so far */
-	bool bad;                /* closed a cycle: shown in DOT, ignored by the BFS */
-	unsigned char to_rtype;  /* how `to` was taken when the edge was first seen */
-	struct ld_site site;     /* where `to` was taken when the edge was first seen */
-	struct ld_site from_site; /* where the holder of `from` had taken it */
-	struct ld_edge *next;
+	struct ld_class *to GUARDED_BY(ld_ctx.lock);
+	unsigned types GUARDED_BY(ld_ctx.lock); /* LD_DEP_* seen so far */
+	/* closed a cycle: shown in DOT, ignored by the BFS */
+	bool bad GUARDED_BY(ld_ctx.lock);
+	/* how `to` was taken when the edge was first seen */
+	unsigned char to_rtype GUARDED_BY(ld_ctx.lock);
+	/* where `to` was taken when the edge was first seen */
+	struct ld_site site GUARDED_BY(ld_ctx.lock);
+	/* where the holder of `from` had taken it */
+	struct ld_site from_site GUARDED_BY(ld_ctx.lock);
+	struct ld_edge *next GUARDED_BY(ld_ctx.lock);
 };
 
 struct ld_class {
 	unsigned id;             /* index in ctx->classes, also folded into chain keys */
 	char *name;              /* "&kvm->lock", or "&kvm->lock/1" for a subclass */
 	struct ld_class *base;   /* the subclass-0 class (itself for subclass 0) */
-	struct ld_class *sub[LD_MAX_SUBCLASS]; /* guarded by ctx->lock; sub[0] == self */
+	struct ld_class *sub[LD_MAX_SUBCLASS] GUARDED_BY(ld_ctx.lock); /* sub[0] == self */
 	int rank;                /* declared rank or -1; relaxed atomic */
 	unsigned usage;          /* bit 0 taken for write, bit 1 for read; relaxed atomic */
-	struct ld_edge *out;     /* guarded by ctx->lock */
-	struct ld_class *hnext;  /* name hash chain, guarded by ctx->lock */
+	struct ld_edge *out GUARDED_BY(ld_ctx.lock);
+	struct ld_class *hnext GUARDED_BY(ld_ctx.lock); /* name hash chain */
 };
 
 /* One entry of a thread's held-lock stack. */
@@ -89,7 +93,7 @@ struct ld_thread {
 	unsigned pin_serial;
 	struct ld_tcount cnt;
 	struct ld_held held[LD_MAX_DEPTH];
-	struct ld_thread *next;  /* ctx->threads, guarded by ctx->lock */
+	struct ld_thread *next GUARDED_BY(ctx->lock); /* ctx->threads */
 };
 
 /* A 64-bit key set with open addressing; key 0 is "empty". */
@@ -108,42 +112,46 @@ struct ld_chain_tab {
 
 struct ld_report;
 
+/* G: GUARDED_BY(lock) */
+#define G GUARDED_BY(lock)
 struct ld_ctx {
 	bool enabled;            /* relaxed atomic */
-	bool abort_on_deadlock;
+	bool abort_on_deadlock G;
 	pthread_mutex_t lock;
-	pthread_key_t key;
-	struct ld_thread *threads;
-	unsigned next_tid;
-	struct ld_tcount dead;   /* counters of threads that left */
+	pthread_key_t key;       /* const */
+	struct ld_thread *threads G;
+	unsigned next_tid G;
+	struct ld_tcount dead G; /* counters of threads that left */
 
-	struct ld_class **classes;
-	unsigned nr_classes, cap_classes;
-	struct ld_class *class_hash[LD_CLASS_HASH];
-	unsigned nr_edges;
+	struct ld_class **classes G;
+	unsigned nr_classes G, cap_classes G;
+	struct ld_class *class_hash[LD_CLASS_HASH] G;
+	unsigned nr_edges G;
 
-	struct ld_class *ranked[LD_MAX_RANKS];
-	unsigned nr_ranked;
-	struct ld_set nested;    /* (from id, to id) pairs seen held-while-acquiring */
-	uint64_t *expect;        /* registered expected edges, in order */
-	unsigned nr_expect, cap_expect;
+	struct ld_class *ranked[LD_MAX_RANKS] G;
+	unsigned nr_ranked G;
+	struct ld_set nested G;  /* (from id, to id) pairs seen held-while-acquiring */
+	uint64_t *expect G;      /* registered expected edges, in order */
+	unsigned nr_expect G, cap_expect G;
 
-	struct ld_chain_tab *chains; /* atomic pointer, written under lock */
-	unsigned nr_chains;
-	unsigned long long graph_walks;
+	/* atomic pointer, written under lock (lock-free lookups load it) */
+	struct ld_chain_tab *chains WRITES_GUARDED_BY(lock);
+	unsigned nr_chains G;
+	unsigned long long graph_walks G;
 
-	struct ld_report **reports;
-	unsigned nr_reports, cap_reports, sunk;
-	struct ld_set report_keys;
-	void (*sink)(void *arg, const char *line);
-	void *sink_arg;
+	struct ld_report **reports G;
+	unsigned nr_reports G, cap_reports G, sunk G;
+	struct ld_set report_keys G;
+	void (*sink)(void *arg, const char *line) G;
+	void *sink_arg G;
 
 	/* BFS scratch, sized to cap_classes * 2 */
-	unsigned *bfs_queue;
-	struct ld_edge **bfs_via;
-	unsigned *bfs_from;
-	unsigned char *bfs_vis;
+	unsigned *bfs_queue G;
+	struct ld_edge **bfs_via G;
+	unsigned *bfs_from G;
+	unsigned char *bfs_vis G;
 };
+#undef G
 
 /* ld_ctx.c */
 struct ld_thread *ld_thread_slow(struct ld_ctx *ctx);
