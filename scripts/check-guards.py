@@ -1134,7 +1134,7 @@ def main():
     if opt.verbose:
         print('exempt functions:')
         for (f, line, fn), why in sorted(exempt.items()):
-            print('  %s:%d: %s: %s' % (f, line, fn, why))
+            print("  %s:%d: %s: %s" % (f, line, fn, why))
     nguard = sum(1 for d, atomic in guards.values())
     print('check-guards: %d guarded fields, %d accesses checked, %d violations, '
           '%d exempt functions' % (nguard, len(accesses), len(violations), len(exempt)))

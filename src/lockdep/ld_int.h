@@ -172,12 +172,13 @@ static inline bool ld_on(struct ld_ctx *ctx)
 #endif
 }
 void ld_refresh_name(struct ld_thread *t);
-struct ld_thread *ld_thread_by_pthread(struct ld_ctx *ctx, pthread_t who);
+struct ld_thread *ld_thread_by_pthread(struct ld_ctx *ctx, pthread_t who) CALLER_HOLDS(ctx->lock);
 
 /* ld_class.c */
-struct ld_class *ld_class_get(struct ld_ctx *ctx, const char *name);
+struct ld_class *ld_class_get(struct ld_ctx *ctx, const char *name) CALLER_HOLDS(ctx->lock);
 struct ld_class *ld_class_of(struct ld_map *map, unsigned subclass);
-void ld_note_nested(struct ld_ctx *ctx, const struct ld_class *from, const struct ld_class *to);
+void ld_note_nested(struct ld_ctx *ctx, const struct ld_class *from, const struct ld_class *to)
+	CALLER_HOLDS(ctx->lock);
 void ld_class_free_all(struct ld_ctx *ctx);
 
 /* ld_set / ld_chain.c */
@@ -217,13 +218,13 @@ static inline bool ld_chain_hit(struct ld_ctx *ctx, uint64_t key)
 			return false;
 	}
 }
-int ld_chain_add(struct ld_ctx *ctx, uint64_t key);
+int ld_chain_add(struct ld_ctx *ctx, uint64_t key) CALLER_HOLDS(ctx->lock);
 void ld_chain_free(struct ld_ctx *ctx);
 
 /* ld_graph.c */
 unsigned ld_dep_type(int held_rtype, int new_rtype);
 int ld_graph_add(struct ld_ctx *ctx, struct ld_thread *t, const struct ld_held *prev,
-		 const struct ld_held *next);
+		 const struct ld_held *next) CALLER_HOLDS(ctx->lock);
 void ld_graph_free(struct ld_ctx *ctx);
 
 /* ld_held.c */
@@ -263,7 +264,7 @@ static inline void ld_rank_put(struct ld_thread *t, int rank)
 }
 /* Another thread holding map (best effort), NULL if none; ctx->lock held. */
 const struct ld_thread *ld_held_elsewhere(struct ld_ctx *ctx, const struct ld_thread *self,
-					  const struct ld_map *map);
+					  const struct ld_map *map) CALLER_HOLDS(ctx->lock);
 
 /* ld_check.c */
 enum ld_verdict { LD_GO = 0, LD_SKIP = 1 };
@@ -289,8 +290,8 @@ void ld_report_site(struct ld_report *r, struct ld_site s);
 void ld_report_thread(struct ld_report *r, const struct ld_thread *t);
 struct ld_buf *ld_report_buf(struct ld_report *r);
 bool ld_report_seen(struct ld_ctx *ctx, const char *kind, unsigned a, unsigned b,
-		    struct ld_site s);
-void ld_report_add(struct ld_ctx *ctx, struct ld_report *r);
+		    struct ld_site s) CALLER_HOLDS(ctx->lock);
+void ld_report_add(struct ld_ctx *ctx, struct ld_report *r) CALLER_HOLDS(ctx->lock);
 void ld_report_flush(struct ld_ctx *ctx, struct ld_thread *t);
 void ld_report_free_all(struct ld_ctx *ctx);
 
@@ -299,17 +300,19 @@ void ld_put_usage(struct ld_buf *b, const struct ld_class *c);
 void ld_put_lock(struct ld_buf *b, const struct ld_held *h);
 void ld_put_held(struct ld_buf *b, const struct ld_thread *t);
 void ld_splat_circular(struct ld_ctx *ctx, struct ld_thread *t, const struct ld_held *prev,
-		       const struct ld_held *next, struct ld_edge *const *path, unsigned len);
+		       const struct ld_held *next, struct ld_edge *const *path, unsigned len)
+	CALLER_HOLDS(ctx->lock);
 void ld_splat_recursive(struct ld_ctx *ctx, struct ld_thread *t, const struct ld_held *prev,
-			const struct ld_held *next, bool instance);
+			const struct ld_held *next, bool instance) CALLER_HOLDS(ctx->lock);
 void ld_splat_order(struct ld_ctx *ctx, struct ld_thread *t, const struct ld_held *prev,
-		    const struct ld_held *next);
+		    const struct ld_held *next) CALLER_HOLDS(ctx->lock);
 void ld_splat_unlock(struct ld_ctx *ctx, struct ld_thread *t, struct ld_map *map,
-		     struct ld_site site);
+		     struct ld_site site) CALLER_HOLDS(ctx->lock);
 void ld_splat_freed(struct ld_ctx *ctx, struct ld_thread *t, struct ld_map *map,
-		    struct ld_site site);
-void ld_splat_exit(struct ld_ctx *ctx, struct ld_thread *t);
+		    struct ld_site site) CALLER_HOLDS(ctx->lock);
+void ld_splat_exit(struct ld_ctx *ctx, struct ld_thread *t) CALLER_HOLDS(ctx->lock);
 void ld_splat_misc(struct ld_ctx *ctx, struct ld_thread *t, const char *kind, const char *title,
-		   struct ld_map *map, const char *what, struct ld_site site);
+		   struct ld_map *map, const char *what, struct ld_site site)
+	CALLER_HOLDS(ctx->lock);
 
 #endif
