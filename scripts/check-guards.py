@@ -37,7 +37,7 @@ guarded field where the lock is not held. A lock is held after
   - pthread_mutex_lock / trylock, pthread_rwlock_{rd,wr}lock (built in);
 and at entry for every lock that the function (any declaration of it in the
 translation unit) says REQUIRES / REQUIRES_SHARED / ASSERT_CAPABILITY /
-CALLER_HOLDS of. RELEASE* declarations, HOOK_RELEASES members and pthread
+CALLER_HOLDS / RELEASE of. RELEASE* declarations, HOOK_RELEASES members and pthread
 unlocks drop it. Writes need the lock held exclusively; a shared hold only
 covers reads. CALLER_HOLDS(L) (for locks clang's analysis cannot name, such
 as pthread mutexes) is also checked at every direct call: the caller must
@@ -140,7 +140,7 @@ TSA_EFFECTS = {
     'TRY_ACQUIRE_SHARED': 'try_s', 'try_acquire_shared_capability': 'try_s',
     'CALLER_HOLDS': 'hold',  # checker-only REQUIRES (locks clang cannot name)
     'RELEASE': 'rel', 'release_capability': 'rel',
-    'RELEASE_SHARED': 'rel', 'release_shared_capability': 'rel',
+    'RELEASE_SHARED': 'rel_s', 'release_shared_capability': 'rel_s',
     'RELEASE_GENERIC': 'rel', 'release_generic_capability': 'rel',
 }
 # Built-in lock functions (no thread-safety attributes in glibc).
@@ -583,7 +583,8 @@ class FuncWalk:
         state = {}
         for dd in decls:
             for kind, spec in tc.decl_effects(dd):
-                if kind in ('req', 'req_s', 'assert', 'assert_s', 'hold') and \
+                # REQUIRES, and RELEASE: a function that releases L holds it at entry
+                if kind in ('req', 'req_s', 'assert', 'assert_s', 'hold', 'rel', 'rel_s') and \
                         isinstance(spec, Lock):
                     self.add(state, spec, kind.endswith('_s'))
         self.entry = state
@@ -759,6 +760,10 @@ class FuncWalk:
         e2 = strip(e)
         if e2 is None:
             return None
+        if e2.kind == K.CONDITIONAL_OPERATOR:  # p = c ? &x->a : &x->b
+            kids = children(e2)
+            modes = [self.escape_mode(target_type, k) for k in kids[1:]]
+            return 'write' if 'write' in modes else 'read' if 'read' in modes else None
         if (e2.kind == K.UNARY_OPERATOR and unary_kind(e2) == UO_ADDROF) or \
                 self.is_array(e2.type):
             return 'write' if self.nonconst_ptr(target_type) else 'read'
@@ -819,6 +824,12 @@ class FuncWalk:
                 return self.expr(kids[0], st, 'read', mode)
         if k == K.CALL_EXPR:
             return self.call(c, st)
+        if k == K.CONDITIONAL_OPERATOR:  # the value is one of the two arms
+            kids = children(c)
+            if len(kids) == 3:
+                st = self.expr(kids[0], st)
+                return self.merge(self.expr(kids[1], self.copy(st), mode, pmode),
+                                  self.expr(kids[2], self.copy(st), mode, pmode))
         if k in TRANSPARENT:
             first = self.first_token(c)
             if first and first.startswith(ATOMIC_PREFIXES):
@@ -994,7 +1005,7 @@ class FuncWalk:
                 self.add(st, lk, False)
             elif kind in ('acq_s', 'try_s', 'assert_s'):
                 self.add(st, lk, True)
-            elif kind == 'rel':
+            elif kind in ('rel', 'rel_s'):
                 self.drop(st, lk)
         return st
 

@@ -88,3 +88,11 @@ void tag_qualified(struct owner *o, struct item *it)
 	it->v = 10;
 	kmutex_unlock(&o->big);
 }
+
+/* Both arms of ?: let guarded storage escape into a non-const pointer. */
+void ternary_escape(struct box *b, int k)
+{
+	int *p = k ? &b->n : &b->arr[0];
+
+	*p = 11;
+}

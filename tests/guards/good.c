@@ -186,3 +186,11 @@ void box_init(struct box *b) GUARD_EXEMPT("init: b is not published yet")
 	b->n = 0;
 	b->arr[0] = 0;
 }
+
+/* RELEASE: the lock is held at entry. */
+void drop_both(struct owner *o)
+{
+	o->both = 0;
+	kmutex_unlock(&o->small);
+	kmutex_unlock(&o->big);
+}
