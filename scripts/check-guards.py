@@ -1129,6 +1129,11 @@ def main():
     for e in dict.fromkeys(errors):
         print('error: ' + e, file=sys.stderr)
 
+    # a line that writes a field and reads it too (bm_and(&x->f, &x->f, ..)): one finding
+    for k in [k for k in violations if k[4] == 'read']:
+        if k[:4] + ('write',) in violations:
+            del violations[k]
+
     def sort_key(k):
         return (k[0], k[1], k[2], k[3])
     if opt.accesses:
