@@ -52,7 +52,7 @@ struct ap_driver {
 				 const struct ap_config_info *prev);
 	void *ctx;
 	/* bus-private */
-	struct list_head node;        /* in bus->drivers, guarded by scan_mutex */
+	struct list_head node GUARDED_BY(bus->scan_mutex); /* in bus->drivers */
 	struct sysfs_node *dir;       /* bus/ap/drivers/<name> */
 	struct ap_bus *bus;
 };
@@ -79,17 +79,19 @@ struct ap_card {
 	int type;
 	char kind;
 	unsigned functions;
-	bool config, chkstop; /* guarded by scan_mutex */
-	bool online;          /* zcrypt online state, guarded by device_lock */
+	bool config GUARDED_BY(bus->scan_mutex);
+	bool chkstop GUARDED_BY(bus->scan_mutex);
+	bool online GUARDED_BY(dev.device_lock); /* zcrypt online state */
 	atomic_ullong request_count;
-	struct ap_queue *queues[BM_BITS]; /* guarded by scan_mutex */
+	struct ap_queue *queues[BM_BITS] GUARDED_BY(bus->scan_mutex);
 };
 
 struct ap_queue {
 	struct ap_device_common dev;
 	struct ap_card *card;
 	unsigned qid;
-	bool config, chkstop; /* guarded by scan_mutex */
+	bool config GUARDED_BY(ap_bus.scan_mutex);
+	bool chkstop GUARDED_BY(ap_bus.scan_mutex);
 	bool online;          /* zcrypt online state */
 	atomic_ullong request_count;
 };
@@ -109,7 +111,7 @@ struct ap_bus {
 	struct list_head drivers GUARDED_BY(scan_mutex);
 	atomic_ullong scans;
 	atomic_ullong bindings_complete_count; /* times a scan found every queue bound */
-	bool bindings_complete;               /* guarded by scan_mutex */
+	bool bindings_complete GUARDED_BY(scan_mutex);
 	atomic_int config_time, poll_thread, ap_domain;
 	atomic_ullong poll_timeout;
 	atomic_int nr_cards, nr_queues; /* live device objects (leak check) */

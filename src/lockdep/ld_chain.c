@@ -72,7 +72,7 @@ int ld_chain_add(struct ld_ctx *ctx, uint64_t key)
 	return 1;
 }
 
-void ld_chain_free(struct ld_ctx *ctx)
+void ld_chain_free(struct ld_ctx *ctx) GUARD_EXEMPT("teardown: no thread uses the context any more")
 {
 	struct ld_chain_tab *tab = ctx->chains, *old;
 

@@ -73,6 +73,7 @@ static void order_check(struct ld_ctx *ctx, struct ld_thread *t, const struct ld
 
 /* Same class held twice (different instances); ctx->lock held. */
 static void same_class_check(struct ld_ctx *ctx, struct ld_thread *t, const struct ld_held *h)
+	CALLER_HOLDS(ctx->lock)
 {
 	int i;
 
@@ -90,6 +91,7 @@ static void same_class_check(struct ld_ctx *ctx, struct ld_thread *t, const stru
 
 /* Adds the edges held -> h; ctx->lock held. */
 static void add_edges(struct ld_ctx *ctx, struct ld_thread *t, const struct ld_held *h)
+	CALLER_HOLDS(ctx->lock)
 {
 	int i;
 

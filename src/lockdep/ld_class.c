@@ -29,7 +29,7 @@ static unsigned name_hash(const char *s)
 	return h % LD_CLASS_HASH;
 }
 
-static int class_grow(struct ld_ctx *ctx)
+static int class_grow(struct ld_ctx *ctx) CALLER_HOLDS(ctx->lock)
 {
 	unsigned cap = ctx->cap_classes ? ctx->cap_classes * 2 : 64;
 	struct ld_class **cls = realloc(ctx->classes, cap * sizeof(*cls));
@@ -107,7 +107,7 @@ struct ld_class *ld_class_of(struct ld_map *map, unsigned subclass)
 	return c;
 }
 
-static void set_rank(struct ld_class *base, int rank)
+static void set_rank(struct ld_class *base, int rank) CALLER_HOLDS(ld_ctx.lock)
 {
 	int i;
 
@@ -179,7 +179,7 @@ out:
 static unsigned for_each_declared(struct ld_ctx *ctx,
 				  void (*fn)(void *, const struct ld_class *,
 					     const struct ld_class *, bool),
-				  void *arg)
+				  void *arg) CALLER_HOLDS(ctx->lock)
 {
 	unsigned i, j, n = 0;
 	const struct ld_class *a, *b;
@@ -249,6 +249,7 @@ char *ld_coverage_text(struct ld_ctx *ctx)
 }
 
 void ld_class_free_all(struct ld_ctx *ctx)
+	GUARD_EXEMPT("teardown: no thread uses the context any more")
 {
 	unsigned i;
 

@@ -27,7 +27,7 @@ static void fold_counts(struct ld_tcount *to, const struct ld_tcount *from)
 }
 
 /* Unlinks and frees a record; ctx->lock held. */
-static void thread_drop_locked(struct ld_ctx *ctx, struct ld_thread *t)
+static void thread_drop_locked(struct ld_ctx *ctx, struct ld_thread *t) CALLER_HOLDS(ctx->lock)
 {
 	struct ld_thread **pp;
 
@@ -133,7 +133,7 @@ struct ld_ctx *ld_ctx_new(void)
 	return ctx;
 }
 
-void ld_ctx_free(struct ld_ctx *ctx)
+void ld_ctx_free(struct ld_ctx *ctx) GUARD_EXEMPT("teardown: no thread uses the context any more")
 {
 	struct ld_thread *t, *n;
 

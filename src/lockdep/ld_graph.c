@@ -38,7 +38,7 @@ unsigned ld_dep_type(int held_rtype, int new_rtype)
 
 /* Walks back from state st (reached via edge last) and fills path in order. */
 static unsigned bfs_path(struct ld_ctx *ctx, unsigned st, unsigned start, struct ld_edge *last,
-			 struct ld_edge **path)
+			 struct ld_edge **path) CALLER_HOLDS(ctx->lock)
 {
 	struct ld_edge *rev[LD_MAX_PATH];
 	unsigned n = 0, i;
@@ -59,7 +59,7 @@ static unsigned bfs_path(struct ld_ctx *ctx, unsigned st, unsigned start, struct
  * dst_shared: dst is held shared. Returns the path length, 0 if none.
  */
 static unsigned bfs(struct ld_ctx *ctx, struct ld_class *src, bool src_rec, struct ld_class *dst,
-		    bool dst_shared, struct ld_edge **path)
+		    bool dst_shared, struct ld_edge **path) CALLER_HOLDS(ctx->lock)
 {
 	unsigned head = 0, tail = 0, st, start = src->id * 2 + src_rec, ok, ns;
 	struct ld_edge *e;
@@ -93,7 +93,7 @@ static unsigned bfs(struct ld_ctx *ctx, struct ld_class *src, bool src_rec, stru
 }
 
 static struct ld_edge *edge_find(struct ld_class *from, struct ld_class *to,
-				 struct ld_edge ***tailp)
+				 struct ld_edge ***tailp) CALLER_HOLDS(ld_ctx.lock)
 {
 	struct ld_edge **pp;
 
@@ -106,6 +106,7 @@ static struct ld_edge *edge_find(struct ld_class *from, struct ld_class *to,
 
 static struct ld_edge *edge_new(struct ld_ctx *ctx, struct ld_edge **tailp,
 				const struct ld_held *prev, const struct ld_held *next)
+	CALLER_HOLDS(ctx->lock)
 {
 	struct ld_edge *e = calloc(1, sizeof(*e));
 
@@ -170,7 +171,7 @@ static void dot_types(struct ld_buf *b, unsigned types)
 	}
 }
 
-static void dot_class(struct ld_buf *b, const struct ld_class *c)
+static void dot_class(struct ld_buf *b, const struct ld_class *c) CALLER_HOLDS(ld_ctx.lock)
 {
 	struct ld_edge *e;
 
@@ -207,7 +208,7 @@ char *ld_graph_dot(struct ld_ctx *ctx)
 	return b.p ? b.p : strdup("digraph lockdep {\n}\n");
 }
 
-void ld_graph_free(struct ld_ctx *ctx)
+void ld_graph_free(struct ld_ctx *ctx) GUARD_EXEMPT("teardown: no thread uses the context any more")
 {
 	struct ld_edge *e, *n;
 	unsigned i;

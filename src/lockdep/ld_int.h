@@ -35,24 +35,28 @@ struct ld_class;
 
 /* One edge prev -> next of the class graph; guarded by ctx->lock. */
 struct ld_edge {
-	struct ld_class *to;
-	unsigned types;          /* LD_DEP_* seen so far */
-	bool bad;                /* closed a cycle: shown in DOT, ignored by the BFS */
-	unsigned char to_rtype;  /* how `to` was taken when the edge was first seen */
-	struct ld_site site;     /* where `to` was taken when the edge was first seen */
-	struct ld_site from_site; /* where the holder of `from` had taken it */
-	struct ld_edge *next;
+	struct ld_class *to GUARDED_BY(ld_ctx.lock);
+	unsigned types GUARDED_BY(ld_ctx.lock); /* LD_DEP_* seen so far */
+	/* closed a cycle: shown in DOT, ignored by the BFS */
+	bool bad GUARDED_BY(ld_ctx.lock);
+	/* how `to` was taken when the edge was first seen */
+	unsigned char to_rtype GUARDED_BY(ld_ctx.lock);
+	/* where `to` was taken when the edge was first seen */
+	struct ld_site site GUARDED_BY(ld_ctx.lock);
+	/* where the holder of `from` had taken it */
+	struct ld_site from_site GUARDED_BY(ld_ctx.lock);
+	struct ld_edge *next GUARDED_BY(ld_ctx.lock);
 };
 
 struct ld_class {
 	unsigned id;             /* index in ctx->classes, also folded into chain keys */
 	char *name;              /* "&kvm->lock", or "&kvm->lock/1" for a subclass */
 	struct ld_class *base;   /* the subclass-0 class (itself for subclass 0) */
-	struct ld_class *sub[LD_MAX_SUBCLASS]; /* guarded by ctx->lock; sub[0] == self */
+	struct ld_class *sub[LD_MAX_SUBCLASS] GUARDED_BY(ld_ctx.lock); /* sub[0] == self */
 	int rank;                /* declared rank or -1; relaxed atomic */
 	unsigned usage;          /* bit 0 taken for write, bit 1 for read; relaxed atomic */
-	struct ld_edge *out;     /* guarded by ctx->lock */
-	struct ld_class *hnext;  /* name hash chain, guarded by ctx->lock */
+	struct ld_edge *out GUARDED_BY(ld_ctx.lock);
+	struct ld_class *hnext GUARDED_BY(ld_ctx.lock); /* name hash chain */
 };
 
 /* One entry of a thread's held-lock stack. */
@@ -89,7 +93,7 @@ struct ld_thread {
 	unsigned pin_serial;
 	struct ld_tcount cnt;
 	struct ld_held held[LD_MAX_DEPTH];
-	struct ld_thread *next;  /* ctx->threads, guarded by ctx->lock */
+	struct ld_thread *next GUARDED_BY(ctx->lock); /* ctx->threads */
 };
 
 /* A 64-bit key set with open addressing; key 0 is "empty". */
@@ -108,42 +112,46 @@ struct ld_chain_tab {
 
 struct ld_report;
 
+/* G: GUARDED_BY(lock) */
+#define G GUARDED_BY(lock)
 struct ld_ctx {
 	bool enabled;            /* relaxed atomic */
-	bool abort_on_deadlock;
+	bool abort_on_deadlock G;
 	pthread_mutex_t lock;
-	pthread_key_t key;
-	struct ld_thread *threads;
-	unsigned next_tid;
-	struct ld_tcount dead;   /* counters of threads that left */
+	pthread_key_t key;       /* const */
+	struct ld_thread *threads G;
+	unsigned next_tid G;
+	struct ld_tcount dead G; /* counters of threads that left */
 
-	struct ld_class **classes;
-	unsigned nr_classes, cap_classes;
-	struct ld_class *class_hash[LD_CLASS_HASH];
-	unsigned nr_edges;
+	struct ld_class **classes G;
+	unsigned nr_classes G, cap_classes G;
+	struct ld_class *class_hash[LD_CLASS_HASH] G;
+	unsigned nr_edges G;
 
-	struct ld_class *ranked[LD_MAX_RANKS];
-	unsigned nr_ranked;
-	struct ld_set nested;    /* (from id, to id) pairs seen held-while-acquiring */
-	uint64_t *expect;        /* registered expected edges, in order */
-	unsigned nr_expect, cap_expect;
+	struct ld_class *ranked[LD_MAX_RANKS] G;
+	unsigned nr_ranked G;
+	struct ld_set nested G;  /* (from id, to id) pairs seen held-while-acquiring */
+	uint64_t *expect G;      /* registered expected edges, in order */
+	unsigned nr_expect G, cap_expect G;
 
-	struct ld_chain_tab *chains; /* atomic pointer, written under lock */
-	unsigned nr_chains;
-	unsigned long long graph_walks;
+	/* atomic pointer, written under lock (lock-free lookups load it) */
+	struct ld_chain_tab *chains WRITES_GUARDED_BY(lock);
+	unsigned nr_chains G;
+	unsigned long long graph_walks G;
 
-	struct ld_report **reports;
-	unsigned nr_reports, cap_reports, sunk;
-	struct ld_set report_keys;
-	void (*sink)(void *arg, const char *line);
-	void *sink_arg;
+	struct ld_report **reports G;
+	unsigned nr_reports G, cap_reports G, sunk G;
+	struct ld_set report_keys G;
+	void (*sink)(void *arg, const char *line) G;
+	void *sink_arg G;
 
 	/* BFS scratch, sized to cap_classes * 2 */
-	unsigned *bfs_queue;
-	struct ld_edge **bfs_via;
-	unsigned *bfs_from;
-	unsigned char *bfs_vis;
+	unsigned *bfs_queue G;
+	struct ld_edge **bfs_via G;
+	unsigned *bfs_from G;
+	unsigned char *bfs_vis G;
 };
+#undef G
 
 /* ld_ctx.c */
 struct ld_thread *ld_thread_slow(struct ld_ctx *ctx);
@@ -164,12 +172,13 @@ static inline bool ld_on(struct ld_ctx *ctx)
 #endif
 }
 void ld_refresh_name(struct ld_thread *t);
-struct ld_thread *ld_thread_by_pthread(struct ld_ctx *ctx, pthread_t who);
+struct ld_thread *ld_thread_by_pthread(struct ld_ctx *ctx, pthread_t who) CALLER_HOLDS(ctx->lock);
 
 /* ld_class.c */
-struct ld_class *ld_class_get(struct ld_ctx *ctx, const char *name);
+struct ld_class *ld_class_get(struct ld_ctx *ctx, const char *name) CALLER_HOLDS(ctx->lock);
 struct ld_class *ld_class_of(struct ld_map *map, unsigned subclass);
-void ld_note_nested(struct ld_ctx *ctx, const struct ld_class *from, const struct ld_class *to);
+void ld_note_nested(struct ld_ctx *ctx, const struct ld_class *from, const struct ld_class *to)
+	CALLER_HOLDS(ctx->lock);
 void ld_class_free_all(struct ld_ctx *ctx);
 
 /* ld_set / ld_chain.c */
@@ -209,13 +218,13 @@ static inline bool ld_chain_hit(struct ld_ctx *ctx, uint64_t key)
 			return false;
 	}
 }
-int ld_chain_add(struct ld_ctx *ctx, uint64_t key);
+int ld_chain_add(struct ld_ctx *ctx, uint64_t key) CALLER_HOLDS(ctx->lock);
 void ld_chain_free(struct ld_ctx *ctx);
 
 /* ld_graph.c */
 unsigned ld_dep_type(int held_rtype, int new_rtype);
 int ld_graph_add(struct ld_ctx *ctx, struct ld_thread *t, const struct ld_held *prev,
-		 const struct ld_held *next);
+		 const struct ld_held *next) CALLER_HOLDS(ctx->lock);
 void ld_graph_free(struct ld_ctx *ctx);
 
 /* ld_held.c */
@@ -255,7 +264,7 @@ static inline void ld_rank_put(struct ld_thread *t, int rank)
 }
 /* Another thread holding map (best effort), NULL if none; ctx->lock held. */
 const struct ld_thread *ld_held_elsewhere(struct ld_ctx *ctx, const struct ld_thread *self,
-					  const struct ld_map *map);
+					  const struct ld_map *map) CALLER_HOLDS(ctx->lock);
 
 /* ld_check.c */
 enum ld_verdict { LD_GO = 0, LD_SKIP = 1 };
@@ -281,8 +290,8 @@ void ld_report_site(struct ld_report *r, struct ld_site s);
 void ld_report_thread(struct ld_report *r, const struct ld_thread *t);
 struct ld_buf *ld_report_buf(struct ld_report *r);
 bool ld_report_seen(struct ld_ctx *ctx, const char *kind, unsigned a, unsigned b,
-		    struct ld_site s);
-void ld_report_add(struct ld_ctx *ctx, struct ld_report *r);
+		    struct ld_site s) CALLER_HOLDS(ctx->lock);
+void ld_report_add(struct ld_ctx *ctx, struct ld_report *r) CALLER_HOLDS(ctx->lock);
 void ld_report_flush(struct ld_ctx *ctx, struct ld_thread *t);
 void ld_report_free_all(struct ld_ctx *ctx);
 
@@ -291,17 +300,19 @@ void ld_put_usage(struct ld_buf *b, const struct ld_class *c);
 void ld_put_lock(struct ld_buf *b, const struct ld_held *h);
 void ld_put_held(struct ld_buf *b, const struct ld_thread *t);
 void ld_splat_circular(struct ld_ctx *ctx, struct ld_thread *t, const struct ld_held *prev,
-		       const struct ld_held *next, struct ld_edge *const *path, unsigned len);
+		       const struct ld_held *next, struct ld_edge *const *path, unsigned len)
+	CALLER_HOLDS(ctx->lock);
 void ld_splat_recursive(struct ld_ctx *ctx, struct ld_thread *t, const struct ld_held *prev,
-			const struct ld_held *next, bool instance);
+			const struct ld_held *next, bool instance) CALLER_HOLDS(ctx->lock);
 void ld_splat_order(struct ld_ctx *ctx, struct ld_thread *t, const struct ld_held *prev,
-		    const struct ld_held *next);
+		    const struct ld_held *next) CALLER_HOLDS(ctx->lock);
 void ld_splat_unlock(struct ld_ctx *ctx, struct ld_thread *t, struct ld_map *map,
-		     struct ld_site site);
+		     struct ld_site site) CALLER_HOLDS(ctx->lock);
 void ld_splat_freed(struct ld_ctx *ctx, struct ld_thread *t, struct ld_map *map,
-		    struct ld_site site);
-void ld_splat_exit(struct ld_ctx *ctx, struct ld_thread *t);
+		    struct ld_site site) CALLER_HOLDS(ctx->lock);
+void ld_splat_exit(struct ld_ctx *ctx, struct ld_thread *t) CALLER_HOLDS(ctx->lock);
 void ld_splat_misc(struct ld_ctx *ctx, struct ld_thread *t, const char *kind, const char *title,
-		   struct ld_map *map, const char *what, struct ld_site site);
+		   struct ld_map *map, const char *what, struct ld_site site)
+	CALLER_HOLDS(ctx->lock);
 
 #endif

@@ -289,6 +289,7 @@ char *ld_report_json(struct ld_ctx *ctx)
 }
 
 void ld_report_free_all(struct ld_ctx *ctx)
+	GUARD_EXEMPT("teardown: no thread uses the context any more")
 {
 	struct ld_report *r;
 	unsigned i;

@@ -100,7 +100,7 @@ static void put_chain_entry(struct ld_buf *b, int n, const struct ld_class *to,
 
 static void circular_scenario(struct ld_buf *b, const struct ld_held *prev,
 			      const struct ld_held *next, const struct ld_class *parent,
-			      const struct ld_edge *last)
+			      const struct ld_edge *last) CALLER_HOLDS(ld_ctx.lock)
 {
 	/* the parent was held shared on the last edge if it was never held exclusive there */
 	int parent_rtype = (last->types & (LD_DEP_EN | LD_DEP_ER)) ? LD_W : LD_READ;

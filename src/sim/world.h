@@ -23,7 +23,7 @@
 #include "vfio_ap/vfio_ap_private.h"
 
 struct sim_guest {
-	struct list_head node;
+	struct list_head node GUARDED_BY(sim.guests_reg_lock); /* in sim->guests */
 	char uuid[37];
 	struct kvm *kvm;
 	struct ap_matrix_mdev *dev;  /* the mdev it opens (const after start) */

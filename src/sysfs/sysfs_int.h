@@ -26,18 +26,18 @@
 
 struct sysfs_node {
 	struct sysfs *fs;
-	struct list_head all; /* in fs->all, guarded by drain_mu */
+	struct list_head all GUARDED_BY(fs->drain_mu); /* in fs->all */
 	char *name;
 	enum sysfs_type type;
 	unsigned mode;
 	uint64_t ino;          /* from fs->next_ino, never reused */
 	long refs;             /* lifetime references (atomic) */
 	uint64_t removed_by;   /* 0 while linked, else the removal id (atomic) */
-	/* guarded by tree_lock: */
-	struct sysfs_node *parent; /* NULL for the root and once removed */
-	struct list_head sibling;  /* in parent->children */
-	struct list_head children; /* directories only */
-	struct sysfs_node *hnext;  /* chain in fs->hash */
+	/* NULL for the root and once removed */
+	struct sysfs_node *parent GUARDED_BY(fs->tree_lock);
+	struct list_head sibling GUARDED_BY(fs->tree_lock);  /* in parent->children */
+	struct list_head children GUARDED_BY(fs->tree_lock); /* directories only */
+	struct sysfs_node *hnext GUARDED_BY(fs->tree_lock);  /* chain in fs->hash */
 	struct sysfs_node *reap;   /* removal batch (owned by the remover) */
 	/* immutable after creation: */
 	struct sysfs_attr attr; /* files: a copy, attr.name == name */
@@ -49,14 +49,15 @@ struct sysfs_node {
 struct sysfs_call {
 	struct sysfs_node *node;
 	pthread_t thread;
-	struct list_head entry; /* in fs->calls, guarded by drain_mu */
+	struct list_head entry GUARDED_BY(node->fs->drain_mu); /* in fs->calls */
 };
 
 struct sysfs {
 	struct krwsem tree_lock; /* "&sysfs->tree_lock", a leaf */
 	struct ld_ctx *ld;
 	struct sysfs_node *root;
-	struct sysfs_node **hash GUARDED_BY(tree_lock); /* (parent, name) -> node */
+	/* (parent, name) -> node */
+	struct sysfs_node **hash GUARDED_BY(tree_lock) PT_GUARDED_BY(tree_lock);
 	size_t nbuckets GUARDED_BY(tree_lock);
 	size_t nnodes GUARDED_BY(tree_lock);
 	uint64_t next_ino GUARDED_BY(tree_lock);
@@ -69,8 +70,8 @@ struct sysfs {
 	 */
 	pthread_mutex_t drain_mu;
 	pthread_cond_t drain_cv;
-	struct list_head calls; /* guarded by drain_mu */
-	struct list_head all;   /* every allocated node, guarded by drain_mu */
+	struct list_head calls GUARDED_BY(drain_mu);
+	struct list_head all GUARDED_BY(drain_mu); /* every allocated node */
 };
 
 /* sysfs.c */

@@ -39,19 +39,26 @@ struct ap_matrix {
 	bm256 apm, aqm, adm;
 };
 
+/* All but the first two fields: GUARDED_BY(ap_matrix_dev.mdevs_lock). */
 struct vfio_ap_queue {
 	struct ap_matrix_dev *md;          /* const */
 	unsigned apqn;                     /* const */
 	struct ap_queue *apq;              /* the bus device, const while bound */
-	struct ap_matrix_mdev *matrix_mdev; /* mdevs_lock */
-	uint64_t saved_iova;               /* mdevs_lock; 0 = no NIB pinned */
-	uint8_t saved_isc;                 /* mdevs_lock; VFIO_AP_ISC_INVALID = none */
-	struct kvm *saved_kvm;             /* mdevs_lock; guest owning the NIB/ISC */
-	struct list_head mdev_qnode;       /* in matrix_mdev->qlist, mdevs_lock */
-	bool linked;                       /* in matrix_mdev's qtable, mdevs_lock */
-	struct list_head reset_qnode;      /* temporary reset list, mdevs_lock */
-	uint32_t reset_status;             /* APQSW of the last ZAPQ, mdevs_lock */
-	bool reset_work_pending;           /* verification queued, mdevs_lock */
+	struct ap_matrix_mdev *matrix_mdev GUARDED_BY(ap_matrix_dev.mdevs_lock);
+	uint64_t saved_iova GUARDED_BY(ap_matrix_dev.mdevs_lock); /* 0 = no NIB pinned */
+	/* VFIO_AP_ISC_INVALID = none */
+	uint8_t saved_isc GUARDED_BY(ap_matrix_dev.mdevs_lock);
+	/* the guest owning the NIB/ISC */
+	struct kvm *saved_kvm GUARDED_BY(ap_matrix_dev.mdevs_lock);
+	/* in matrix_mdev->qlist */
+	struct list_head mdev_qnode GUARDED_BY(ap_matrix_dev.mdevs_lock);
+	bool linked GUARDED_BY(ap_matrix_dev.mdevs_lock); /* in matrix_mdev's qtable */
+	/* temporary reset list */
+	struct list_head reset_qnode GUARDED_BY(ap_matrix_dev.mdevs_lock);
+	/* APQSW of the last ZAPQ */
+	uint32_t reset_status GUARDED_BY(ap_matrix_dev.mdevs_lock);
+	/* verification queued */
+	bool reset_work_pending GUARDED_BY(ap_matrix_dev.mdevs_lock);
 };
 
 /*
@@ -70,27 +77,38 @@ struct ap_matrix_mdev {
 	struct ap_matrix_dev *md;          /* const */
 	char uuid[37];                     /* const */
 	unsigned iommu_group;              /* const */
-	struct list_head node;             /* in md->mdev_list: guests_lock (+mdevs_lock) */
-	struct ap_matrix matrix;           /* writes: guests_lock + [kvm->lock] + mdevs_lock */
-	struct ap_matrix shadow_apcb;      /* same */
-	struct kvm *kvm;                   /* set/clear: all update locks; read: guests_lock or mdevs_lock */
+	/* in md->mdev_list (+ mdevs_lock to remove) */
+	struct list_head node GUARDED_BY(md->guests_lock);
+	/*
+	 * matrix, shadow_apcb and kvm: written under all update locks
+	 * (guests_lock, the guest's kvm->lock if attached, mdevs_lock), read
+	 * under guests_lock or mdevs_lock. kvm->lock is not in the annotation:
+	 * the checker cannot express "if attached".
+	 */
+	struct ap_matrix matrix GUARDED_BY_ANY(md->guests_lock, md->mdevs_lock);
+	struct ap_matrix shadow_apcb GUARDED_BY_ANY(md->guests_lock, md->mdevs_lock);
+	struct kvm *kvm GUARDED_BY_ANY(md->guests_lock, md->mdevs_lock);
 	struct kvm_pqap_hook pqap_hook;    /* const after create */
 	/*
 	 * qtable: the queues both assigned and bound to vfio_ap ("linked"),
 	 * by APID row (allocated on first link) and as a list for iteration.
 	 * The kernel uses a 256-bucket hash; rows make FILTER O(APIDs).
 	 */
-	struct vfio_ap_qrow *qrows[BM_BITS]; /* mdevs_lock */
-	struct list_head qlist;              /* mdevs_lock */
-	bm256 apm_add, aqm_add, adm_add;   /* guests_lock + mdevs_lock */
-	bool req_trigger;                  /* eventfd registered? mdevs_lock */
-	bool cfg_chg_trigger;              /* mdevs_lock */
-	unsigned long long req_signals;    /* times req_trigger fired, mdevs_lock */
-	unsigned long long cfg_chg_signals; /* mdevs_lock */
-	/* VFIO device state (the dev-set lock guards these) */
-	bool open;
-	/* mdev core state (mdev_core_lock guards these) */
-	struct list_head core_node;        /* in md->core_list */
+	struct vfio_ap_qrow *qrows[BM_BITS] GUARDED_BY(md->mdevs_lock);
+	struct list_head qlist GUARDED_BY(md->mdevs_lock);
+	/* written under guests_lock + mdevs_lock */
+	bm256 apm_add GUARDED_BY_ANY(md->guests_lock, md->mdevs_lock);
+	bm256 aqm_add GUARDED_BY_ANY(md->guests_lock, md->mdevs_lock);
+	bm256 adm_add GUARDED_BY_ANY(md->guests_lock, md->mdevs_lock);
+	bool req_trigger GUARDED_BY(md->mdevs_lock); /* eventfd registered? */
+	bool cfg_chg_trigger GUARDED_BY(md->mdevs_lock);
+	/* times req_trigger fired */
+	unsigned long long req_signals GUARDED_BY(md->mdevs_lock);
+	unsigned long long cfg_chg_signals GUARDED_BY(md->mdevs_lock);
+	/* VFIO device state (the dev-set lock) */
+	bool open GUARDED_BY(md->dev_set_lock);
+	/* mdev core state */
+	struct list_head core_node GUARDED_BY(md->mdev_core_lock); /* in md->core_list */
 	atomic_bool removing;              /* set once, under mdev_core_lock */
 	atomic_int users;                  /* references from vfio_ap_mdev_get */
 	struct sysfs_node *dir, *group_dir;
@@ -108,21 +126,30 @@ struct vfio_ap_lock_edge {
  */
 struct vfio_ap_lock_ops {
 	const char *name;
-	/* locks for assign_adapter/assign_domain/ap_config (ownership checked) */
-	void (*assign_lock)(struct ap_matrix_dev *md, struct ap_matrix_mdev *m);
-	void (*assign_unlock)(struct ap_matrix_dev *md, struct ap_matrix_mdev *m);
+	/*
+	 * locks for assign_adapter/assign_domain/ap_config (ownership checked):
+	 * the update locks, and ap_perms_mutex in the merged variant
+	 */
+	void (*assign_lock)(struct ap_matrix_dev *md, struct ap_matrix_mdev *m)
+		HOOK_ACQUIRES(md->guests_lock, md->mdevs_lock);
+	void (*assign_unlock)(struct ap_matrix_dev *md, struct ap_matrix_mdev *m)
+		HOOK_RELEASES(md->guests_lock, md->mdevs_lock);
 	/* ap_apqn_in_matrix_owned_by_def_drv as the variant calls it */
 	bool (*owned_by_def_drv)(struct ap_matrix_dev *md, const bm256 *apm, const bm256 *aqm);
 	/* the in_use callback's way of taking guests_lock and mdevs_lock; false: busy */
-	bool (*in_use_lock)(struct ap_matrix_dev *md);
-	void (*in_use_unlock)(struct ap_matrix_dev *md);
+	bool (*in_use_lock)(struct ap_matrix_dev *md)
+		HOOK_ACQUIRES(md->guests_lock, md->mdevs_lock);
+	void (*in_use_unlock)(struct ap_matrix_dev *md)
+		HOOK_RELEASES(md->guests_lock, md->mdevs_lock);
 	/*
 	 * attach/detach: take the locks and install (or remove) the pqap hook;
 	 * true if installing found another mdev's hook (left in place)
 	 */
 	bool (*set_hook_lock)(struct ap_matrix_dev *md, struct kvm *kvm,
-			      struct kvm_pqap_hook *hook, bool install);
-	void (*set_hook_unlock)(struct ap_matrix_dev *md, struct kvm *kvm);
+			      struct kvm_pqap_hook *hook, bool install)
+		HOOK_ACQUIRES(md->guests_lock, kvm->lock, md->mdevs_lock);
+	void (*set_hook_unlock)(struct ap_matrix_dev *md, struct kvm *kvm)
+		HOOK_RELEASES(md->guests_lock, kvm->lock, md->mdevs_lock);
 	/* declared lock order, outermost first */
 	const char *const *order;
 	size_t norder;
@@ -142,13 +169,15 @@ struct ap_matrix_dev {
 	const struct vfio_ap_lock_ops *lops;
 	struct kmutex guests_lock;
 	struct kmutex mdevs_lock;
-	struct ap_config_info info;        /* written under guests_lock */
-	struct list_head mdev_list;        /* guests_lock (+ mdevs_lock to remove) */
+	struct ap_config_info info WRITES_GUARDED_BY(guests_lock);
+	/* (+ mdevs_lock to remove) */
+	struct list_head mdev_list GUARDED_BY(guests_lock);
 	struct ap_driver vfio_ap_drv;
 	/* mdev core / VFIO core state */
 	struct kmutex mdev_core_lock;      /* "mdev_list_lock": uuids in use, leaf */
 	struct kmutex dev_set_lock;        /* "&dev_set->lock": open/close */
-	struct list_head core_list;        /* every mdev by uuid, mdev_core_lock */
+	/* every mdev by uuid */
+	struct list_head core_list GUARDED_BY(mdev_core_lock);
 	atomic_int available_instances;
 	atomic_uint next_iommu_group;
 	atomic_int nr_mdevs, nr_queues;    /* live objects (leak check) */
