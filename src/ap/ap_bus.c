@@ -122,19 +122,20 @@ static void ap_queue_release_driver(struct ap_bus *bus, struct ap_queue *q)
 	q->dev.drvdata = NULL;
 }
 
-static int nr_drivers(struct ap_bus *bus, struct ap_driver **out)
+/* A copy of the driver list (registration order) for a binding pass. */
+static int nr_drivers(struct ap_bus *bus, struct ap_driver **out) REQUIRES(bus->scan_mutex)
 {
 	struct ap_driver *d;
 	int n = 0;
 
-	/* the driver list changes only at init and shutdown */
 	list_for_each_entry(d, &bus->drivers, node)
 		out[n++] = d;
 	return n;
 }
 
 /* Binds an unbound queue to the first matching driver that accepts it. */
-static void ap_queue_attach(struct ap_bus *bus, struct ap_queue *q) REQUIRES(q->dev.device_lock)
+static void ap_queue_attach(struct ap_bus *bus, struct ap_queue *q)
+	REQUIRES(bus->scan_mutex, q->dev.device_lock)
 {
 	struct ap_driver *drvs[8];
 	int n = nr_drivers(bus, drvs);
@@ -146,7 +147,8 @@ static void ap_queue_attach(struct ap_bus *bus, struct ap_queue *q) REQUIRES(q->
 			return;
 }
 
-static void ap_card_attach(struct ap_bus *bus, struct ap_card *c) REQUIRES(c->dev.device_lock)
+static void ap_card_attach(struct ap_bus *bus, struct ap_card *c)
+	REQUIRES(bus->scan_mutex, c->dev.device_lock)
 {
 	struct ap_driver *drvs[8];
 	int n = nr_drivers(bus, drvs);
@@ -191,8 +193,8 @@ void ap_queue_device_add(struct ap_bus *bus, struct ap_card *c, unsigned apqi, b
 	device_init(bus, &q->dev);
 	q->card = c;
 	q->qid = AP_MKQID(c->id, apqi);
-	q->config = config;
-	q->chkstop = c->chkstop;
+	atomic_store(&q->config, config);
+	atomic_store(&q->chkstop, atomic_load(&c->chkstop));
 	q->online = true;
 	c->queues[apqi] = q;
 	atomic_fetch_add(&bus->nr_queues, 1);
@@ -243,9 +245,8 @@ struct ap_card *ap_card_device_add(struct ap_bus *bus, unsigned apid)
 		free(c);
 		return NULL;
 	}
-	c->config = config;
-	c->chkstop = chkstop;
-	c->online = true;
+	atomic_store(&c->config, config);
+	atomic_store(&c->chkstop, chkstop);
 	c->functions = 0x80000000u | 0x40000000u | 0x02000000u |
 		       (c->kind == AP_KIND_CCA ? 0x10000000u :
 			c->kind == AP_KIND_EP11 ? 0x04000000u : 0x08000000u);
@@ -253,6 +254,7 @@ struct ap_card *ap_card_device_add(struct ap_bus *bus, unsigned apid)
 	atomic_fetch_add(&bus->nr_cards, 1);
 	ap_card_sysfs_add(bus, c);
 	kmutex_lock(&c->dev.device_lock);
+	c->online = true;
 	ap_card_attach(bus, c);
 	kmutex_unlock(&c->dev.device_lock);
 	return c;
@@ -309,7 +311,7 @@ struct old_perms {
  * unbound queue is tried only if its reservation changed.
  */
 static void revise_one(struct ap_bus *bus, struct ap_queue *q, const void *arg)
-	REQUIRES(q->dev.device_lock) /* for_each_queue_locked holds it */
+	REQUIRES(bus->scan_mutex, q->dev.device_lock) /* for_each_queue_locked holds them */
 {
 	const struct old_perms *old = arg;
 	unsigned a = AP_QID_CARD(q->qid), d = AP_QID_QUEUE(q->qid);
@@ -330,14 +332,18 @@ static void ap_bus_revise_bindings(struct ap_bus *bus, const struct old_perms *o
 	kmutex_unlock(&bus->scan_mutex);
 }
 
+/*
+ * The drivers' in_use veto. perms_mutex is enough to walk the driver list
+ * (registration changes it under both bus mutexes) and keeps a driver from
+ * unregistering while its callback runs.
+ */
 static int call_in_use(struct ap_bus *bus, const bm256 *apm, const bm256 *aqm)
 	REQUIRES(bus->perms_mutex)
 {
-	struct ap_driver *drvs[8];
-	int n = nr_drivers(bus, drvs);
+	struct ap_driver *d;
 
-	for (int i = 0; i < n; i++)
-		if (drvs[i]->in_use && drvs[i]->in_use(drvs[i]->ctx, apm, aqm))
+	list_for_each_entry(d, &bus->drivers, node)
+		if (d->in_use && d->in_use(d->ctx, apm, aqm))
 			return -EBUSY;
 	return 0;
 }
@@ -464,13 +470,13 @@ void ap_bus_bindings(struct ap_bus *bus, unsigned *bound, unsigned *total)
 }
 
 static void attach_one(struct ap_bus *bus, struct ap_queue *q, const void *arg)
-	REQUIRES(q->dev.device_lock) /* for_each_queue_locked holds it */
+	REQUIRES(bus->scan_mutex, q->dev.device_lock) /* for_each_queue_locked holds them */
 {
 	ap_queue_attach(bus, q);
 }
 
 static void release_if_bound_to(struct ap_bus *bus, struct ap_queue *q, const void *drv)
-	REQUIRES(q->dev.device_lock) /* for_each_queue_locked holds it */
+	REQUIRES(bus->scan_mutex, q->dev.device_lock) /* for_each_queue_locked holds them */
 {
 	if (q->dev.driver == drv)
 		ap_queue_release_driver(bus, q);
@@ -483,7 +489,9 @@ int ap_driver_register(struct ap_bus *bus, struct ap_driver *drv)
 
 	kmutex_lock(&bus->scan_mutex);
 	rc = ap_driver_sysfs_add(bus, drv);
+	kmutex_lock(&bus->perms_mutex);
 	list_add_tail(&drv->node, &bus->drivers);
+	kmutex_unlock(&bus->perms_mutex);
 	for (unsigned a = 0; a < BM_BITS; a++) {
 		struct ap_card *c = bus->cards[a];
 
@@ -513,7 +521,9 @@ void ap_driver_unregister(struct ap_bus *bus, struct ap_driver *drv)
 			ap_card_release_driver(bus, c);
 		kmutex_unlock(&c->dev.device_lock);
 	}
+	kmutex_lock(&bus->perms_mutex);
 	list_del_init(&drv->node);
+	kmutex_unlock(&bus->perms_mutex);
 	sysfs_remove(bus->svc.fs, drv->dir);
 	drv->dir = NULL;
 	kmutex_unlock(&bus->scan_mutex);

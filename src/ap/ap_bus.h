@@ -11,6 +11,8 @@
  *                                     and device add/remove; guards qci,
  *                                     qci_old, cards[], scan counters
  *   perms_mutex ("ap_perms_mutex")    guards apm/aqm (ap_perms)
+ *   the driver list                   changed under both (register and
+ *                                     unregister); walked under either
  *   queues_lock ("ap_queues_lock")    leaf; guards the lookup table used by
  *                                     ap_get_qdev() and device refcounts
  *   q->device_lock ("&dev->mutex")    the driver core's per-device lock,
@@ -52,7 +54,7 @@ struct ap_driver {
 				 const struct ap_config_info *prev);
 	void *ctx;
 	/* bus-private */
-	struct list_head node GUARDED_BY(bus->scan_mutex); /* in bus->drivers */
+	struct list_head node GUARDED_BY_ANY(bus->scan_mutex, bus->perms_mutex); /* in bus->drivers */
 	struct sysfs_node *dir;       /* bus/ap/drivers/<name> */
 	struct ap_bus *bus;
 };
@@ -79,8 +81,8 @@ struct ap_card {
 	int type;
 	char kind;
 	unsigned functions;
-	bool config GUARDED_BY(bus->scan_mutex);
-	bool chkstop GUARDED_BY(bus->scan_mutex);
+	/* written by scans (under scan_mutex); read without a lock by shows */
+	atomic_bool config, chkstop;
 	bool online GUARDED_BY(dev.device_lock); /* zcrypt online state */
 	atomic_ullong request_count;
 	struct ap_queue *queues[BM_BITS] GUARDED_BY(bus->scan_mutex);
@@ -90,8 +92,8 @@ struct ap_queue {
 	struct ap_device_common dev;
 	struct ap_card *card;
 	unsigned qid;
-	bool config GUARDED_BY(ap_bus.scan_mutex);
-	bool chkstop GUARDED_BY(ap_bus.scan_mutex);
+	/* written by scans (under scan_mutex); read without a lock by shows */
+	atomic_bool config, chkstop;
 	bool online;          /* zcrypt online state */
 	atomic_ullong request_count;
 };
@@ -108,7 +110,7 @@ struct ap_bus {
 	struct ap_config_info qci_old GUARDED_BY(scan_mutex);
 	struct ap_card *cards[BM_BITS] GUARDED_BY(scan_mutex);
 	struct ap_queue *qtab[BM_BITS][BM_BITS] GUARDED_BY(queues_lock); /* lookup by APQN */
-	struct list_head drivers GUARDED_BY(scan_mutex);
+	struct list_head drivers GUARDED_BY_ANY(scan_mutex, perms_mutex);
 	atomic_ullong scans;
 	atomic_ullong bindings_complete_count; /* times a scan found every queue bound */
 	bool bindings_complete GUARDED_BY(scan_mutex);

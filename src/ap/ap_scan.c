@@ -71,8 +71,8 @@ static void scan_adapter(struct ap_bus *bus, unsigned apid) REQUIRES(bus->scan_m
 	}
 	if (!c && !(c = ap_card_device_add(bus, apid)))
 		return;
-	c->config = config;
-	c->chkstop = chkstop;
+	atomic_store(&c->config, config);
+	atomic_store(&c->chkstop, chkstop);
 	for (unsigned d = 0; d < BM_BITS; d++) {
 		bool want = (int)d <= maxd && bm_test(&bus->qci.aqm, d);
 
@@ -82,7 +82,7 @@ static void scan_adapter(struct ap_bus *bus, unsigned apid) REQUIRES(bus->scan_m
 			ap_queue_device_add(bus, c, d, config);
 		else if (want) {
 			c->queues[d]->config = config;
-			c->queues[d]->chkstop = chkstop;
+			atomic_store(&c->queues[d]->chkstop, chkstop);
 		}
 	}
 }
@@ -161,6 +161,7 @@ void ap_bus_scan_from_device(struct ap_bus *bus, struct ap_device_common *self)
 
 int ap_bus_init(struct ap_bus *bus, const struct kservices *svc, struct ap_hw *hw,
 		const bm256 *apmask, const bm256 *aqmask)
+	GUARD_EXEMPT("the bus is not yet published")
 {
 	int rc;
 
@@ -170,13 +171,9 @@ int ap_bus_init(struct ap_bus *bus, const struct kservices *svc, struct ap_hw *h
 	kmutex_init(&bus->scan_mutex, svc->ld, "ap_scan_bus_mutex");
 	kmutex_init(&bus->perms_mutex, svc->ld, "ap_perms_mutex");
 	kmutex_init(&bus->queues_lock, svc->ld, "ap_queues_lock");
-	kmutex_lock(&bus->perms_mutex);
 	bus->apm = *apmask;
 	bus->aqm = *aqmask;
-	kmutex_unlock(&bus->perms_mutex);
-	kmutex_lock(&bus->scan_mutex);
 	INIT_LIST_HEAD(&bus->drivers);
-	kmutex_unlock(&bus->scan_mutex);
 	atomic_init(&bus->config_time, 30);
 	atomic_init(&bus->poll_thread, 0);
 	atomic_init(&bus->ap_domain, -1);

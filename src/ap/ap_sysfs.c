@@ -321,9 +321,9 @@ SYSFS_SHOW(card_show)
 	case 4:
 		return snprintf(buf, SYSFS_PAGE, "0x%08X\n", c->functions);
 	case 5:
-		return snprintf(buf, SYSFS_PAGE, "%d\n", c->config);
+		return snprintf(buf, SYSFS_PAGE, "%d\n", atomic_load(&c->config));
 	case 6:
-		return snprintf(buf, SYSFS_PAGE, "%d\n", c->chkstop);
+		return snprintf(buf, SYSFS_PAGE, "%d\n", atomic_load(&c->chkstop));
 	case 7:
 		return snprintf(buf, SYSFS_PAGE, "%llu\n",
 				(unsigned long long)atomic_load(&c->request_count));
@@ -426,9 +426,9 @@ SYSFS_SHOW(queue_show)
 
 	switch (attr->arg) {
 	case 0:
-		return snprintf(buf, SYSFS_PAGE, "%d\n", q->config);
+		return snprintf(buf, SYSFS_PAGE, "%d\n", atomic_load(&q->config));
 	case 1:
-		return snprintf(buf, SYSFS_PAGE, "%d\n", q->chkstop);
+		return snprintf(buf, SYSFS_PAGE, "%d\n", atomic_load(&q->chkstop));
 	case 2:
 		return snprintf(buf, SYSFS_PAGE, "%llu\n",
 				(unsigned long long)atomic_load(&q->request_count));

@@ -297,7 +297,7 @@ static int may_open(struct vas_fuse_ctx *c, fuse_req_t req, struct sysfs_node *n
 	return 0;
 }
 
-static void of_free(struct open_file *of)
+static void of_free(struct open_file *of) GUARD_EXEMPT("the last user of the open file is gone")
 {
 	sysfs_node_put(of->node);
 	kmutex_destroy(&of->mutex);
@@ -306,6 +306,7 @@ static void of_free(struct open_file *of)
 }
 
 static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+	GUARD_EXEMPT("the open file is not yet published to the kernel")
 {
 	struct vas_fuse_ctx *c = ctx_of(req);
 	struct sysfs_node *n = node_of(c, ino);

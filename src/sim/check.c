@@ -76,6 +76,7 @@ static void check_qtable(struct ap_matrix_mdev *m, struct chk *c)
 	unsigned a, d, linked = 0, expect = 0, rows = 0;
 	struct vfio_ap_queue *q;
 
+	lockdep_assert_held(&m->md->mdevs_lock);
 	list_for_each_entry(q, &m->qlist, mdev_qnode) {
 		unsigned qa = AP_QID_CARD(q->apqn), qd = AP_QID_QUEUE(q->apqn);
 		unsigned rc = APQSW_RC(q->reset_status);
@@ -113,9 +114,14 @@ static void check_qtable(struct ap_matrix_mdev *m, struct chk *c)
 
 static void check_guest(struct ap_matrix_mdev *m, struct chk *c)
 {
-	struct kvm *kvm = m->kvm;
-	struct kvm_apcb want = { m->shadow_apcb.apm, m->shadow_apcb.aqm, m->shadow_apcb.adm };
+	struct kvm *kvm;
+	struct kvm_apcb want;
 	unsigned a, d;
+
+	lockdep_assert_held(&m->md->mdevs_lock);
+	kvm = m->kvm;
+	lockdep_assert_held(&kvm->lock); /* get_mdev_locks_in_walk took it: attached */
+	want = (struct kvm_apcb){ m->shadow_apcb.apm, m->shadow_apcb.aqm, m->shadow_apcb.adm };
 
 	if (kvm->crypto.format != CRYCB_FORMAT2) {
 		bm_limit(&want.apm, 63);

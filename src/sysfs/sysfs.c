@@ -122,6 +122,7 @@ void sysfs_node_put(struct sysfs_node *n)
 /* A new node of the given type, not yet linked; NULL on allocation failure. */
 struct sysfs_node *sysfs__node_alloc(struct sysfs *fs, const char *name, enum sysfs_type type,
 				     unsigned mode)
+	GUARD_EXEMPT("a new node, not yet linked into the tree")
 {
 	struct sysfs_node *n = calloc(1, sizeof(*n));
 
@@ -165,7 +166,7 @@ int sysfs__link(struct sysfs *fs, struct sysfs_node *dir, struct sysfs_node *n)
 	return 0;
 }
 
-struct sysfs *sysfs_new(struct ld_ctx *ld)
+struct sysfs *sysfs_new(struct ld_ctx *ld) GUARD_EXEMPT("the tree is not yet published")
 {
 	struct sysfs *fs = calloc(1, sizeof(*fs));
 
@@ -193,7 +194,7 @@ struct sysfs *sysfs_new(struct ld_ctx *ld)
 }
 
 /* Frees every node, linked or removed, whatever its references. */
-void sysfs_free(struct sysfs *fs)
+void sysfs_free(struct sysfs *fs) GUARD_EXEMPT("no call may be running: the tree is private")
 {
 	if (!fs)
 		return;

@@ -134,7 +134,8 @@ int sysfs_remove_name(struct sysfs *fs, struct sysfs_node *dir, const char *name
 }
 
 /* True if a is b or one of b's ancestors. */
-static bool is_ancestor(const struct sysfs_node *a, const struct sysfs_node *b)
+static bool is_ancestor(struct sysfs *fs, const struct sysfs_node *a, const struct sysfs_node *b)
+	REQUIRES_SHARED(fs->tree_lock)
 {
 	for (; b; b = b->parent)
 		if (a == b)
@@ -154,7 +155,7 @@ static char *target_path(struct sysfs *fs, struct sysfs_node *dir, struct sysfs_
 	size_t ups = 0, len = 0, pos;
 	char *s;
 
-	while (base->parent && !is_ancestor(base, target->parent)) {
+	while (base->parent && !is_ancestor(fs, base, target->parent)) {
 		ups++;
 		base = base->parent;
 	}

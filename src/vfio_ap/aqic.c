@@ -64,11 +64,13 @@ static uint32_t irq_enable(struct ap_matrix_mdev *m, struct vfio_ap_queue *q, ui
 			   uint64_t nib)
 {
 	struct ap_matrix_dev *md = m->md;
-	struct kvm *kvm = m->kvm;
+	struct kvm *kvm;
 	uint64_t h_nib;
 	uint32_t sw;
 	int gisc;
 
+	lockdep_assert_held(&md->mdevs_lock);
+	kvm = m->kvm;
 	if (nib == 0 || nib >= KVM_GUEST_MEM_SIZE)
 		return APQSW_MAKE(AP_RESPONSE_INVALID_ADDRESS, 0);
 	if (kvm_pin_guest_page(kvm, nib, &h_nib))

@@ -162,6 +162,8 @@ static int install_new(struct ap_matrix_mdev *m, const struct ap_matrix *old,
 {
 	int rc;
 
+	lockdep_assert_held(&m->md->guests_lock);
+	lockdep_assert_held(&m->md->mdevs_lock);
 	m->matrix.apm = nm->apm;
 	m->matrix.aqm = nm->aqm;
 	m->matrix.adm = nm->adm;

@@ -123,6 +123,7 @@ int vfio_ap_mdev_resource_in_use(void *ctx, const bm256 *apm, const bm256 *aqm)
 
 int vfio_ap_init(struct ap_matrix_dev *md, const struct kservices *svc, struct ap_bus *bus,
 		 const struct vfio_ap_lock_ops *lops)
+	GUARD_EXEMPT("the matrix device is not yet published")
 {
 	int rc;
 
@@ -133,11 +134,9 @@ int vfio_ap_init(struct ap_matrix_dev *md, const struct kservices *svc, struct a
 	kmutex_init(&md->mdevs_lock, svc->ld, "&matrix_dev->mdevs_lock");
 	kmutex_init(&md->mdev_core_lock, svc->ld, "mdev_list_lock");
 	kmutex_init(&md->dev_set_lock, svc->ld, "&dev_set->lock");
-	kmutex_lock(&md->guests_lock);
 	ap_hw_qci(bus->hw, &md->info);
 	INIT_LIST_HEAD(&md->mdev_list);
 	INIT_LIST_HEAD(&md->core_list);
-	kmutex_unlock(&md->guests_lock);
 	atomic_init(&md->available_instances, MAX_ZDEV_ENTRIES_EXT);
 	atomic_init(&md->next_iommu_group, 0);
 	rc = vfio_ap_matrix_sysfs_init(md);

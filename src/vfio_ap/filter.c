@@ -36,12 +36,13 @@ static bool status_passable(uint32_t apqsw)
 /* Stores the status word of the last ZAPQ and keeps the row's `bad` bit. */
 void vfio_ap_queue_set_status(struct vfio_ap_queue *q, uint32_t apqsw)
 {
-	struct ap_matrix_mdev *m = q->matrix_mdev;
+	struct ap_matrix_mdev *m;
 
+	lockdep_assert_held(&q->md->mdevs_lock);
+	m = q->matrix_mdev;
 	q->reset_status = apqsw;
 	if (!q->linked || !m)
 		return;
-	lockdep_assert_held(&m->md->mdevs_lock);
 	if (status_passable(apqsw))
 		bm_clear(&m->qrows[AP_QID_CARD(q->apqn)]->bad, AP_QID_QUEUE(q->apqn));
 	else
@@ -54,6 +55,7 @@ void vfio_ap_mdev_link_queue(struct ap_matrix_mdev *m, struct vfio_ap_queue *q)
 	unsigned apid = AP_QID_CARD(q->apqn), apqi = AP_QID_QUEUE(q->apqn);
 	struct vfio_ap_qrow *row;
 
+	lockdep_assert_held(&m->md->guests_lock);
 	lockdep_assert_held(&m->md->mdevs_lock);
 	if (q->linked)
 		return;
@@ -73,6 +75,7 @@ void vfio_ap_mdev_link_queue(struct ap_matrix_mdev *m, struct vfio_ap_queue *q)
 
 void vfio_ap_unlink_queue(struct ap_matrix_mdev *m, struct vfio_ap_queue *q)
 {
+	lockdep_assert_held(&m->md->guests_lock);
 	lockdep_assert_held(&m->md->mdevs_lock);
 	if (q->linked) {
 		struct vfio_ap_qrow *row = m->qrows[AP_QID_CARD(q->apqn)];
@@ -94,6 +97,7 @@ void vfio_ap_unlink_queue(struct ap_matrix_mdev *m, struct vfio_ap_queue *q)
 /* Frees the rows; every queue must have been unlinked. */
 void vfio_ap_mdev_free_qtable(struct ap_matrix_mdev *m)
 {
+	lockdep_assert_held(&m->md->mdevs_lock);
 	for (unsigned a = 0; a < BM_BITS; a++) {
 		free(m->qrows[a]);
 		m->qrows[a] = NULL;
@@ -155,11 +159,13 @@ void vfio_ap_matrix_init(const struct ap_config_info *info, struct ap_matrix *ma
 bool vfio_ap_mdev_filter_matrix(struct ap_matrix_mdev *m, bm256 *apm_filtered)
 {
 	struct ap_matrix_dev *md = m->md;
-	bm256 prev_apm = m->shadow_apcb.apm, prev_aqm = m->shadow_apcb.aqm;
+	bm256 prev_apm, prev_aqm;
 	unsigned apid;
 
 	lockdep_assert_held(&md->guests_lock);
 	lockdep_assert_held(&md->mdevs_lock);
+	prev_apm = m->shadow_apcb.apm;
+	prev_aqm = m->shadow_apcb.aqm;
 	vfio_ap_matrix_init(&md->info, &m->shadow_apcb);
 	bm_zero(apm_filtered);
 	bm_and(&m->shadow_apcb.apm, &m->matrix.apm, &md->info.apm);
@@ -187,9 +193,11 @@ bool vfio_ap_mdev_filter_matrix(struct ap_matrix_mdev *m, bm256 *apm_filtered)
 /* FILTER_CDOMS: shadow adm = matrix adm ∩ host adm. */
 bool vfio_ap_mdev_filter_cdoms(struct ap_matrix_mdev *m)
 {
-	bm256 prev = m->shadow_apcb.adm;
+	bm256 prev;
 
+	lockdep_assert_held(&m->md->guests_lock);
 	lockdep_assert_held(&m->md->mdevs_lock);
+	prev = m->shadow_apcb.adm;
 	bm_and(&m->shadow_apcb.adm, &m->matrix.adm, &m->md->info.adm);
 	return !bm_equal(&prev, &m->shadow_apcb.adm);
 }

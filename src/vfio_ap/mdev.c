@@ -51,6 +51,7 @@ void vfio_ap_mdev_put(struct ap_matrix_mdev *m)
 
 /* vfio_ap_mdev_probe: allocate and publish on mdev_list. */
 static struct ap_matrix_mdev *mdev_probe(struct ap_matrix_dev *md, const char *uuid)
+	GUARD_EXEMPT("the new mdev is on no list yet; it is published under guests_lock")
 {
 	struct ap_matrix_mdev *m;
 
@@ -236,8 +237,9 @@ int vfio_ap_mdev_open(struct ap_matrix_mdev *m, struct kvm *kvm)
 
 	kmutex_lock(&md->dev_set_lock);
 	if (m->open || atomic_load(&m->removing)) {
+		rc = m->open ? -EBUSY : -ENODEV;
 		kmutex_unlock(&md->dev_set_lock);
-		return m->open ? -EBUSY : -ENODEV;
+		return rc;
 	}
 	if (!kvm) {
 		rc = -EINVAL;

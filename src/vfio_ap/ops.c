@@ -47,6 +47,7 @@ int vfio_ap_mdev_validate_masks(struct ap_matrix_mdev *m)
 {
 	struct ap_matrix_dev *md = m->md;
 
+	lockdep_assert_held(&md->mdevs_lock);
 	if (md->lops->owned_by_def_drv(md, &m->matrix.apm, &m->matrix.aqm))
 		return -EADDRNOTAVAIL;
 	return verify_no_sharing(m);
@@ -118,11 +119,14 @@ static void hot_unplug(struct ap_matrix_mdev *m, bool adapter, const bm256 *ids)
 	struct vfio_ap_queue *q, *n;
 	bool changed = false;
 	unsigned id, other;
-	const bm256 *others = adapter ? &m->matrix.aqm : &m->matrix.apm;
-	bm256 *shadow = adapter ? &m->shadow_apcb.apm : &m->shadow_apcb.aqm;
-	const bm256 *shadow_other = adapter ? &m->shadow_apcb.aqm : &m->shadow_apcb.apm;
+	const bm256 *others, *shadow_other;
+	bm256 *shadow;
 
+	lockdep_assert_held(&m->md->guests_lock);
 	lockdep_assert_held(&m->md->mdevs_lock);
+	others = adapter ? &m->matrix.aqm : &m->matrix.apm;
+	shadow = adapter ? &m->shadow_apcb.apm : &m->shadow_apcb.aqm;
+	shadow_other = adapter ? &m->shadow_apcb.aqm : &m->shadow_apcb.apm;
 	INIT_LIST_HEAD(&qlist);
 	bm_for_each(id, ids) {
 		bm_for_each(other, others) {

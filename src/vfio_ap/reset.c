@@ -30,6 +30,7 @@ static void interval_sleep(struct ap_matrix_dev *md)
 /* Releases the guest ISC and the pinned NIB page, if any. */
 void vfio_ap_free_aqic_resources(struct vfio_ap_queue *q)
 {
+	lockdep_assert_held(&q->md->mdevs_lock);
 	if (!q->saved_kvm)
 		return;
 	if (q->saved_isc != VFIO_AP_ISC_INVALID)

@@ -44,7 +44,9 @@ struct vfio_ap_queue {
 	struct ap_matrix_dev *md;          /* const */
 	unsigned apqn;                     /* const */
 	struct ap_queue *apq;              /* the bus device, const while bound */
-	struct ap_matrix_mdev *matrix_mdev GUARDED_BY(ap_matrix_dev.mdevs_lock);
+	/* every writer holds both (update locks); get_update_locks_for_queue reads under guests_lock */
+	struct ap_matrix_mdev *matrix_mdev
+		GUARDED_BY_ANY(ap_matrix_dev.guests_lock, ap_matrix_dev.mdevs_lock);
 	uint64_t saved_iova GUARDED_BY(ap_matrix_dev.mdevs_lock); /* 0 = no NIB pinned */
 	/* VFIO_AP_ISC_INVALID = none */
 	uint8_t saved_isc GUARDED_BY(ap_matrix_dev.mdevs_lock);
@@ -87,7 +89,8 @@ struct ap_matrix_mdev {
 	 */
 	struct ap_matrix matrix GUARDED_BY_ANY(md->guests_lock, md->mdevs_lock);
 	struct ap_matrix shadow_apcb GUARDED_BY_ANY(md->guests_lock, md->mdevs_lock);
-	struct kvm *kvm GUARDED_BY_ANY(md->guests_lock, md->mdevs_lock);
+	/* set and cleared by open/close, under the dev-set lock and all update locks */
+	struct kvm *kvm GUARDED_BY_ANY(md->dev_set_lock, md->guests_lock, md->mdevs_lock);
 	struct kvm_pqap_hook pqap_hook;    /* const after create */
 	/*
 	 * qtable: the queues both assigned and bound to vfio_ap ("linked"),
