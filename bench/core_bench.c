@@ -158,7 +158,8 @@ static struct sim *cfg_world(void)
 		bm_zero(&aqm);
 		bm_set(&aqm, 2 * i);
 		bm_set(&aqm, 2 * i + 1);
-		snprintf(val, sizeof(val), "0x%016llx%016llx%016llx%016llx,", ~0ULL, 0ULL, 0ULL, 0ULL);
+		snprintf(val, sizeof(val), "0x%016llx%016llx%016llx%016llx,", ~0ULL, 0ULL, 0ULL,
+			 0ULL);
 		bm_format(&aqm, val + strlen(val));
 		strcat(val, ",0x00\n");
 		wr(s, path, val);
@@ -176,12 +177,14 @@ static struct counts counts(struct sim *s)
 	struct ap_matrix_dev *md = sim_matrix_dev(s);
 
 	return (struct counts){ atomic_load(&md->nr_push), atomic_load(&md->nr_zapq),
-				atomic_load(&md->nr_reset_polls), atomic_load(&md->nr_reset_waits) };
+				atomic_load(&md->nr_reset_polls),
+				atomic_load(&md->nr_reset_waits) };
 }
 
 static struct counts delta(struct counts a, struct counts b)
 {
-	return (struct counts){ b.push - a.push, b.zapq - a.zapq, b.polls - a.polls, b.waits - a.waits };
+	return (struct counts){ b.push - a.push, b.zapq - a.zapq, b.polls - a.polls,
+				b.waits - a.waits };
 }
 
 /*
@@ -227,7 +230,8 @@ static void bench_cfg(int rounds)
 	qsort(bulk, (size_t)rounds, sizeof(double), cmp_d);
 	qsort(single, (size_t)rounds, sizeof(double), cmp_d);
 	printf("host config change: 64 adapters x 200 domains (12800 queues) seen by %d mdevs "
-	       "with guests, %d rounds:\n", NMDEVS, rounds);
+	       "with guests, %d rounds:\n",
+	       NMDEVS, rounds);
 	printf("  %-38s %12s %7s %7s %11s %14s\n", "", "CPU median", "PUSHes", "ZAPQs",
 	       "reset waits", "+20 ms/wait");
 	printf("  %-38s %9.1f ms %7llu %7llu %11llu %11.1f ms\n",
@@ -240,9 +244,9 @@ static void bench_cfg(int rounds)
 	       single[rounds / 2] / bulk[rounds / 2]);
 	printf("  ratio, with the kernel's >= 20 ms per reset wait: %.0fx  goal >= 20x: %s\n",
 	       modeled_us(single[rounds / 2], cs) / modeled_us(bulk[rounds / 2], cb),
-	       modeled_us(single[rounds / 2], cs) / modeled_us(bulk[rounds / 2], cb) >= 20
-		       ? "met"
-		       : "MISSED");
+	       modeled_us(single[rounds / 2], cs) / modeled_us(bulk[rounds / 2], cb) >= 20 ?
+		       "met" :
+		       "MISSED");
 }
 
 int main(int argc, char **argv)

@@ -87,7 +87,8 @@ static void iteration(struct sysfs *fs)
 int main(int argc, char **argv)
 {
 	int iters = argc > 1 ? atoi(argv[1]) : 200, rounds = argc > 2 ? atoi(argv[2]) : 11;
-	double *on = calloc((size_t)rounds, sizeof(double)), *off = calloc((size_t)rounds, sizeof(double));
+	double *on = calloc((size_t)rounds, sizeof(double)),
+	       *off = calloc((size_t)rounds, sizeof(double));
 	struct sim_config cfg;
 	struct sysfs *fs;
 	char err[256];

@@ -197,7 +197,8 @@ static double run(const char *wfmt, const char *rfmt, const char *mp, int k, lon
 	return k * n / (now() - t0);
 }
 
-#define OURS_W "%s/devices/vfio_ap/matrix/0000000%d-0000-4000-8000-000000000000/assign_control_domain"
+#define OURS_W \
+	"%s/devices/vfio_ap/matrix/0000000%d-0000-4000-8000-000000000000/assign_control_domain"
 #define OURS_R "%s/devices/vfio_ap/matrix/0000000%d-0000-4000-8000-000000000000/control_domains"
 #define NOOP_W "%s/d/d/d/d%d/file"
 #define NOOP_R "%s/d/d/d/d%d/attr"
@@ -247,7 +248,8 @@ int main(int argc, char **argv)
 	printf("write+read pairs (open/write/close + open/read/close, 5-component paths), %ld each\n",
 	       n);
 	printf("  1 writer : no-op FUSE %8.0f pairs/s (%6.1f us), vfio-ap-sim %8.0f pairs/s "
-	       "(%6.1f us), ratio %.2f\n", n1, 1e6 / n1, o1, 1e6 / o1, n1 / o1);
+	       "(%6.1f us), ratio %.2f\n",
+	       n1, 1e6 / n1, o1, 1e6 / o1, n1 / o1);
 	printf("  %d writers: no-op FUSE %8.0f pairs/s, vfio-ap-sim %8.0f pairs/s, ratio %.2f\n",
 	       WRITERS, n8, o8, n8 / o8);
 	umount2(ours, 0);

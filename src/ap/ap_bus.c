@@ -222,7 +222,8 @@ void ap_queue_device_del(struct ap_bus *bus, struct ap_queue *q)
 	{
 		char name[16];
 
-		snprintf(name, sizeof(name), "%02x.%04x", AP_QID_CARD(q->qid), AP_QID_QUEUE(q->qid));
+		snprintf(name, sizeof(name), "%02x.%04x", AP_QID_CARD(q->qid),
+			 AP_QID_QUEUE(q->qid));
 		sysfs_remove_name(bus->svc.fs, bus->devices_dir, name);
 	}
 	atomic_fetch_sub(&bus->nr_queues, 1);
@@ -248,8 +249,9 @@ struct ap_card *ap_card_device_add(struct ap_bus *bus, unsigned apid)
 	atomic_store(&c->config, config);
 	atomic_store(&c->chkstop, chkstop);
 	c->functions = 0x80000000u | 0x40000000u | 0x02000000u |
-		       (c->kind == AP_KIND_CCA ? 0x10000000u :
-			c->kind == AP_KIND_EP11 ? 0x04000000u : 0x08000000u);
+		       (c->kind == AP_KIND_CCA	? 0x10000000u :
+			c->kind == AP_KIND_EP11 ? 0x04000000u :
+						  0x08000000u);
 	bus->cards[apid] = c;
 	atomic_fetch_add(&bus->nr_cards, 1);
 	ap_card_sysfs_add(bus, c);
@@ -284,7 +286,8 @@ int ap_driver_sysfs_add(struct ap_bus *bus, struct ap_driver *drv);
 
 /* Calls fn for every queue device with its device_lock held; caller holds scan_mutex. */
 static void for_each_queue_locked(struct ap_bus *bus,
-				  void (*fn)(struct ap_bus *bus, struct ap_queue *q, const void *arg),
+				  void (*fn)(struct ap_bus *bus, struct ap_queue *q,
+					     const void *arg),
 				  const void *arg) REQUIRES(bus->scan_mutex)
 {
 	for (unsigned a = 0; a < BM_BITS; a++) {
@@ -364,8 +367,8 @@ long ap_bus_mask_store(struct ap_bus *bus, bool adapters, const char *buf, size_
 	}
 	bm_andnot(&reserved, &nmask, cur);
 	if (!bm_empty(&reserved)) {
-		rc = adapters ? call_in_use(bus, &reserved, &bus->aqm)
-			      : call_in_use(bus, &bus->apm, &reserved);
+		rc = adapters ? call_in_use(bus, &reserved, &bus->aqm) :
+				call_in_use(bus, &bus->apm, &reserved);
 		if (rc) {
 			kmutex_unlock(&bus->perms_mutex);
 			return -EBUSY;

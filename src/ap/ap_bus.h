@@ -54,8 +54,9 @@ struct ap_driver {
 				 const struct ap_config_info *prev);
 	void *ctx;
 	/* bus-private */
-	struct list_head node GUARDED_BY_ANY(bus->scan_mutex, bus->perms_mutex); /* in bus->drivers */
-	struct sysfs_node *dir;       /* bus/ap/drivers/<name> */
+	struct list_head node GUARDED_BY_ANY(bus->scan_mutex,
+					     bus->perms_mutex); /* in bus->drivers */
+	struct sysfs_node *dir;					/* bus/ap/drivers/<name> */
 	struct ap_bus *bus;
 };
 
@@ -94,7 +95,7 @@ struct ap_queue {
 	unsigned qid;
 	/* written by scans (under scan_mutex); read without a lock by shows */
 	atomic_bool config, chkstop;
-	bool online;          /* zcrypt online state */
+	bool online; /* zcrypt online state */
 	atomic_ullong request_count;
 };
 

@@ -195,9 +195,9 @@ void ap_hw_set_masks(struct ap_hw *hw, const bm256 *apm, const bm256 *aqm, const
 			if (!bm_test(apm, a) || hw->cards[a].present)
 				continue;
 			hw->cards[a] = (struct ap_card_cfg){ .present = true,
-							      .type = AP_DEVICE_TYPE_CEX8,
-							      .kind = AP_KIND_CCA,
-							      .config = true };
+							     .type = AP_DEVICE_TYPE_CEX8,
+							     .kind = AP_KIND_CCA,
+							     .config = true };
 		}
 	}
 	if (aqm)

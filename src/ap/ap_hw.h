@@ -40,9 +40,9 @@
 #define APQSW_RC(sw) (((sw) >> 16) & 0xffu)
 #define APQSW_MAKE(rc, flags) (((uint32_t)(rc) << 16) | (flags))
 
-#define AP_MKQID(apid, apqi) ((unsigned)(((apid) & 0xff) << 8 | ((apqi) & 0xff)))
+#define AP_MKQID(apid, apqi) ((unsigned)(((apid)&0xff) << 8 | ((apqi)&0xff)))
 #define AP_QID_CARD(q) (((q) >> 8) & 0xff)
-#define AP_QID_QUEUE(q) ((q) & 0xff)
+#define AP_QID_QUEUE(q) ((q)&0xff)
 
 /* The QCI result. */
 struct ap_config_info {
@@ -61,13 +61,13 @@ struct ap_hw_queue {
 
 /* Fault knobs (sim/faults/): a forced response code is used once per count. */
 struct ap_hw_faults {
-	uint8_t zapq_rc;   /* 0 = none */
+	uint8_t zapq_rc; /* 0 = none */
 	int zapq_count;
 	uint8_t tapq_rc;
 	int tapq_count;
 	uint8_t aqic_rc;
 	int aqic_count;
-	int reset_polls;   /* TAPQs a reset stays "in progress" (default 1) */
+	int reset_polls; /* TAPQs a reset stays "in progress" (default 1) */
 };
 
 struct ap_hw {

@@ -34,12 +34,12 @@ struct ap_card_cfg {
 };
 
 struct ap_machine_cfg {
-	bool apxa;                      /* AP extended addressing (default yes) */
-	int max_adapter;                /* QCI na; -1 = default (255 with apxa, else 63) */
-	int max_domain;                 /* QCI nd; -1 = default (255 with apxa, else 15) */
+	bool apxa;	 /* AP extended addressing (default yes) */
+	int max_adapter; /* QCI na; -1 = default (255 with apxa, else 63) */
+	int max_domain;	 /* QCI nd; -1 = default (255 with apxa, else 15) */
 	struct ap_card_cfg cards[BM_BITS];
-	bm256 usage_domains;            /* QCI aqm */
-	bm256 control_domains;          /* QCI adm */
+	bm256 usage_domains;   /* QCI aqm */
+	bm256 control_domains; /* QCI adm */
 };
 
 /* apxa yes, na/nd defaulted, no cards, no domains. */

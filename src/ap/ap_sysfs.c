@@ -107,7 +107,8 @@ SYSFS_SHOW(const_show)
 
 SYSFS_SHOW(config_time_show)
 {
-	return snprintf(buf, SYSFS_PAGE, "%d\n", atomic_load(&((struct ap_bus *)priv)->config_time));
+	return snprintf(buf, SYSFS_PAGE, "%d\n",
+			atomic_load(&((struct ap_bus *)priv)->config_time));
 }
 
 /* bus/ap/config_time: a decimal integer ("%d"); EINVAL unless 5..120. */
@@ -123,7 +124,8 @@ SYSFS_STORE(config_time_store)
 
 SYSFS_SHOW(poll_thread_show)
 {
-	return snprintf(buf, SYSFS_PAGE, "%d\n", atomic_load(&((struct ap_bus *)priv)->poll_thread));
+	return snprintf(buf, SYSFS_PAGE, "%d\n",
+			atomic_load(&((struct ap_bus *)priv)->poll_thread));
 }
 
 /* bus/ap/poll_thread: kstrtobool (1/0, y/n, on/off); EINVAL otherwise. */
@@ -201,9 +203,9 @@ SYSFS_SHOW(bindings_show)
 
 SYSFS_SHOW(bindings_complete_count_show)
 {
-	return snprintf(buf, SYSFS_PAGE, "%llu\n",
-			(unsigned long long)atomic_load(
-				&((struct ap_bus *)priv)->bindings_complete_count));
+	return snprintf(
+		buf, SYSFS_PAGE, "%llu\n",
+		(unsigned long long)atomic_load(&((struct ap_bus *)priv)->bindings_complete_count));
 }
 
 static const struct sysfs_attr bus_attrs[] = {
@@ -216,11 +218,17 @@ static const struct sysfs_attr bus_attrs[] = {
 	{ .name = "ap_max_adapter_id", .mode = 0444, .show = max_id_show, .arg = 0 },
 	{ .name = "ap_max_domain_id", .mode = 0444, .show = max_id_show, .arg = 1 },
 	{ .name = "ap_interrupts", .mode = 0444, .show = const_show, .arg = 1 },
-	{ .name = "config_time", .mode = 0644, .show = config_time_show,
+	{ .name = "config_time",
+	  .mode = 0644,
+	  .show = config_time_show,
 	  .store = config_time_store },
-	{ .name = "poll_thread", .mode = 0644, .show = poll_thread_show,
+	{ .name = "poll_thread",
+	  .mode = 0644,
+	  .show = poll_thread_show,
 	  .store = poll_thread_store },
-	{ .name = "poll_timeout", .mode = 0644, .show = poll_timeout_show,
+	{ .name = "poll_timeout",
+	  .mode = 0644,
+	  .show = poll_timeout_show,
 	  .store = poll_timeout_store },
 	{ .name = "features", .mode = 0444, .show = features_show },
 	{ .name = "scans", .mode = 0644, .show = scans_show, .store = scans_store },
@@ -234,9 +242,9 @@ SYSFS_SHOW(root_uevent_show)
 	return 0;
 }
 
-static const struct sysfs_attr root_uevent_attr = {
-	.name = "uevent", .mode = 0644, .show = root_uevent_show
-};
+static const struct sysfs_attr root_uevent_attr = { .name = "uevent",
+						    .mode = 0644,
+						    .show = root_uevent_show };
 
 const struct sysfs_attr *ap_root_uevent_attr(void)
 {
@@ -254,8 +262,8 @@ int ap_bus_sysfs_init(struct ap_bus *bus)
 	if (!bus->bus_dir || !bus->devices_dir || !bus->drivers_dir || !bus->root_dev_dir)
 		return -ENOMEM;
 	sysfs_add_file(fs, bus->root_dev_dir, &root_uevent_attr, bus);
-	return sysfs_add_files(fs, bus->bus_dir, bus_attrs, sizeof(bus_attrs) / sizeof(bus_attrs[0]),
-			       bus);
+	return sysfs_add_files(fs, bus->bus_dir, bus_attrs,
+			       sizeof(bus_attrs) / sizeof(bus_attrs[0]), bus);
 }
 
 /* --- drivers --- */
@@ -368,8 +376,7 @@ SYSFS_STORE(request_count_store)
 	return (ssize_t)count;
 }
 
-static ssize_t uevent_text(struct ap_device_common *d, bool is_card, int type, char kind,
-			   char *buf)
+static ssize_t uevent_text(struct ap_device_common *d, bool is_card, int type, char kind, char *buf)
 {
 	struct ap_driver *drv = d->driver; /* racy snapshot */
 	int n = snprintf(buf, SYSFS_PAGE, "DEVTYPE=%s\n", is_card ? "ap_card" : "ap_queue");
@@ -377,7 +384,8 @@ static ssize_t uevent_text(struct ap_device_common *d, bool is_card, int type, c
 	if (drv)
 		n += snprintf(buf + n, SYSFS_PAGE - n, "DRIVER=%s\n", drv->name);
 	if (is_card) /* queues: MODE only, as ap_uevent() */
-		n += snprintf(buf + n, SYSFS_PAGE - n, "DEV_TYPE=%04X\nMODALIAS=ap:t%02X\n", type, type);
+		n += snprintf(buf + n, SYSFS_PAGE - n, "DEV_TYPE=%04X\nMODALIAS=ap:t%02X\n", type,
+			      type);
 	n += snprintf(buf + n, SYSFS_PAGE - n, "MODE=%s\n", mode_name(kind));
 	return n;
 }
@@ -397,8 +405,11 @@ static const struct sysfs_attr card_attrs[] = {
 	{ .name = "ap_functions", .mode = 0444, .show = card_show, .arg = 4 },
 	{ .name = "config", .mode = 0644, .show = card_show, .store = card_config_store, .arg = 5 },
 	{ .name = "chkstop", .mode = 0444, .show = card_show, .arg = 6 },
-	{ .name = "request_count", .mode = 0644, .show = card_show,
-	  .store = request_count_store, .arg = 7 },
+	{ .name = "request_count",
+	  .mode = 0644,
+	  .show = card_show,
+	  .store = request_count_store,
+	  .arg = 7 },
 	{ .name = "requestq_count", .mode = 0444, .show = card_show, .arg = 8 },
 	{ .name = "pendingq_count", .mode = 0444, .show = card_show, .arg = 9 },
 	{ .name = "max_msg_size", .mode = 0444, .show = card_show, .arg = 10 },
@@ -469,8 +480,11 @@ SYSFS_SHOW(queue_uevent_show)
 static const struct sysfs_attr queue_attrs[] = {
 	{ .name = "config", .mode = 0444, .show = queue_show, .arg = 0 },
 	{ .name = "chkstop", .mode = 0444, .show = queue_show, .arg = 1 },
-	{ .name = "request_count", .mode = 0644, .show = queue_show,
-	  .store = queue_request_count_store, .arg = 2 },
+	{ .name = "request_count",
+	  .mode = 0644,
+	  .show = queue_show,
+	  .store = queue_request_count_store,
+	  .arg = 2 },
 	{ .name = "requestq_count", .mode = 0444, .show = queue_show, .arg = 3 },
 	{ .name = "pendingq_count", .mode = 0444, .show = queue_show, .arg = 4 },
 	{ .name = "reset", .mode = 0444, .show = queue_show, .arg = 5 },

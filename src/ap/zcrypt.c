@@ -17,10 +17,13 @@ static int cex4queue_probe(void *ctx, struct ap_queue *q)
 void zcrypt_init(struct zcrypt *z, struct ap_bus *bus)
 {
 	z->bus = bus;
-	z->cex4card = (struct ap_driver){ .name = "cex4card", .flags = AP_DRIVER_FLAG_DEFAULT,
-					  .for_cards = true, .ctx = z };
-	z->cex4queue = (struct ap_driver){ .name = "cex4queue", .flags = AP_DRIVER_FLAG_DEFAULT,
-					   .probe = cex4queue_probe, .ctx = z };
+	z->cex4card = (struct ap_driver){
+		.name = "cex4card", .flags = AP_DRIVER_FLAG_DEFAULT, .for_cards = true, .ctx = z
+	};
+	z->cex4queue = (struct ap_driver){ .name = "cex4queue",
+					   .flags = AP_DRIVER_FLAG_DEFAULT,
+					   .probe = cex4queue_probe,
+					   .ctx = z };
 	ap_driver_register(bus, &z->cex4card);
 	ap_driver_register(bus, &z->cex4queue);
 }

@@ -36,7 +36,10 @@ typedef struct bm256 {
 	uint64_t w[BM_WORDS];
 } bm256;
 
-static inline uint64_t bm__bit(unsigned n) { return 1ULL << (63 - (n & 63)); }
+static inline uint64_t bm__bit(unsigned n)
+{
+	return 1ULL << (63 - (n & 63));
+}
 
 static inline void bm_zero(bm256 *b)
 {
@@ -50,8 +53,14 @@ static inline void bm_fill(bm256 *b)
 		b->w[i] = ~0ULL;
 }
 
-static inline void bm_set(bm256 *b, unsigned n) { b->w[(n >> 6) & 3] |= bm__bit(n); }
-static inline void bm_clear(bm256 *b, unsigned n) { b->w[(n >> 6) & 3] &= ~bm__bit(n); }
+static inline void bm_set(bm256 *b, unsigned n)
+{
+	b->w[(n >> 6) & 3] |= bm__bit(n);
+}
+static inline void bm_clear(bm256 *b, unsigned n)
+{
+	b->w[(n >> 6) & 3] &= ~bm__bit(n);
+}
 static inline bool bm_test(const bm256 *b, unsigned n)
 {
 	return n < BM_BITS && (b->w[n >> 6] & bm__bit(n)) != 0;

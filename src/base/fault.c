@@ -5,12 +5,8 @@
 #include <string.h>
 
 const char *const fault_site_names[FAULT_NR_SITES] = {
-	[FAULT_MDEV] = "mdev",
-	[FAULT_VFIO_QUEUE] = "vfio_queue",
-	[FAULT_AP_CONFIG] = "ap_config",
-	[FAULT_KVM] = "kvm",
-	[FAULT_AP_CARD] = "ap_card",
-	[FAULT_AP_QUEUE] = "ap_queue",
+	[FAULT_MDEV] = "mdev", [FAULT_VFIO_QUEUE] = "vfio_queue", [FAULT_AP_CONFIG] = "ap_config",
+	[FAULT_KVM] = "kvm",   [FAULT_AP_CARD] = "ap_card",	  [FAULT_AP_QUEUE] = "ap_queue",
 };
 
 int fault_site_lookup(const char *name, size_t len)

@@ -32,8 +32,8 @@ enum fault_site {
 };
 
 struct fault_sites {
-	atomic_int armed[FAULT_NR_SITES];           /* failures left, -1 = always */
-	atomic_ullong injected[FAULT_NR_SITES];     /* failures produced so far */
+	atomic_int armed[FAULT_NR_SITES];	/* failures left, -1 = always */
+	atomic_ullong injected[FAULT_NR_SITES]; /* failures produced so far */
 };
 
 extern const char *const fault_site_names[FAULT_NR_SITES];

@@ -40,18 +40,31 @@ enum demo_op { SAY, WR, CAT, HAS }; /* HAS: cat, the text need only occur */
 struct step {
 	enum demo_op op;
 	const char *path; /* relative to the root; SAY: the comment */
-	const char *val; /* WR: the value echoed; else the expected output */
-	int err; /* WR: the errno the write must fail with (0: it succeeds) */
+	const char *val;  /* WR: the value echoed; else the expected output */
+	int err;	  /* WR: the errno the write must fail with (0: it succeeds) */
 };
 
-#define say(t) { SAY, t, NULL, 0 }
-#define wr(p, v) { WR, p, v, 0 }
-#define wr_err(p, v, e) { WR, p, v, e }
-#define cat(p, o) { CAT, p, o, 0 }
+#define say(t)                  \
+	{                       \
+		SAY, t, NULL, 0 \
+	}
+#define wr(p, v)            \
+	{                   \
+		WR, p, v, 0 \
+	}
+#define wr_err(p, v, e)     \
+	{                   \
+		WR, p, v, e \
+	}
+#define cat(p, o)            \
+	{                    \
+		CAT, p, o, 0 \
+	}
 
 static const struct step story[] = {
 	say("A freshly booted LPAR: every queue belongs to the host's zcrypt driver."),
-	cat("bus/ap/apmask", "0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff\n"),
+	cat("bus/ap/apmask",
+	    "0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff\n"),
 	cat("bus/ap/bindings", "64/64 (complete)\n"),
 	say("Give adapters 0x03,0x04 and domains 0x05,0x06 to vfio_ap."),
 	wr("bus/ap/apmask", "-0x03-0x04"),
@@ -103,7 +116,7 @@ static const struct step story[] = {
 
 /* How the steps reach the tree: a shell over a mount, or in-process calls. */
 struct demo_io {
-	const char *root; /* shown (and used) before every path */
+	const char *root;  /* shown (and used) before every path */
 	const char *shell; /* NULL: in-process */
 	struct sysfs *fs;
 };
@@ -167,7 +180,8 @@ static bool as_expected(const struct step *st, int status, const char *out)
 	/* dash says "I/O error" for any failed echo; bash names the errno */
 	if (st->op == WR)
 		return st->err ? status > 0 && (strstr(out, strerror(st->err)) ||
-						 !strstr(out, "write error")) : status == 0 && !*out;
+						!strstr(out, "write error")) :
+				 status == 0 && !*out;
 	return status == 0 && (st->op == HAS ? !!strstr(out, st->val) : !strcmp(out, st->val));
 }
 
@@ -190,9 +204,13 @@ static int walk(const struct demo_io *io)
 		fputs(out, stdout);
 		if (!as_expected(st, status, out)) {
 			fflush(stdout);
-			fprintf(stderr, "vfio-ap-sim demo: unexpected result (status %d) of: %s\n"
-				"expected %s%s\n", status, cmd, st->op == WR ? "" : "output:\n",
-				st->op != WR ? st->val : st->err ? strerror(st->err) : "success");
+			fprintf(stderr,
+				"vfio-ap-sim demo: unexpected result (status %d) of: %s\n"
+				"expected %s%s\n",
+				status, cmd, st->op == WR ? "" : "output:\n",
+				st->op != WR ? st->val :
+				st->err	     ? strerror(st->err) :
+					       "success");
 			return 1;
 		}
 	}
@@ -202,7 +220,7 @@ static int walk(const struct demo_io *io)
 /* The mounted host: a temporary directory and the `mount -f` child serving it. */
 struct demo_mount {
 	char tmp[64]; /* the temporary directory */
-	char mp[80]; /* tmp/sys, the mountpoint */
+	char mp[80];  /* tmp/sys, the mountpoint */
 	char log[80]; /* tmp/server.log, the server's stdout and stderr */
 	pid_t pid;
 };
@@ -344,7 +362,8 @@ static int server_stop(struct demo_mount *m, const struct demo_io *io)
 	return rc;
 }
 
-static const char intro[] = "# vfio-ap-sim demo: the default host (cards 03,04 CEX8C, "
+static const char intro[] =
+	"# vfio-ap-sim demo: the default host (cards 03,04 CEX8C, "
 	"05 CEX8P, 06 CEX8A;\n# domains 0x0000-0x000f), driven through its sysfs as on an LPAR.\n";
 
 /* Not root: be root of a user namespace of our own (writing sysfs needs root). */
@@ -388,7 +407,8 @@ static int demo_mounted(char *why, size_t len)
 	sigaction(SIGINT, &ign, &old);
 	fputs(intro, stdout);
 	printf("# It is mounted at %s by `vfio-ap-sim mount -f` (pid %d);\n"
-	       "# every command below really runs in %s%s.\n", m.mp, (int)m.pid, io.shell,
+	       "# every command below really runs in %s%s.\n",
+	       m.mp, (int)m.pid, io.shell,
 	       user ? ", as root of a user namespace of the demo's own" : "");
 	rc = walk(&io);
 	rc |= server_stop(&m, &io);
@@ -439,8 +459,10 @@ int vas_cmd_demo(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--mount")) {
 			must_mount = true;
 		} else {
-			fprintf(stderr, "vfio-ap-sim demo: unexpected argument '%s' "
-					"(see 'vfio-ap-sim demo --help')\n", argv[i]);
+			fprintf(stderr,
+				"vfio-ap-sim demo: unexpected argument '%s' "
+				"(see 'vfio-ap-sim demo --help')\n",
+				argv[i]);
 			return 2;
 		}
 	}

@@ -46,7 +46,7 @@ struct mount_host {
 	struct sim_config cfg;
 	enum sim_variant variant;
 	struct sim *sim;
-	bool verbose; /* foreground: report teardown problems */
+	bool verbose;	 /* foreground: report teardown problems */
 	char opts[1024]; /* the -o options, joined by commas */
 };
 
@@ -103,8 +103,10 @@ static int parse_args(int argc, char **argv, struct mount_host *h, const char **
 			break;
 		case 'v':
 			if (sim_variant_parse(optarg, &h->variant)) {
-				fprintf(stderr, VAS_PROG " mount: --variant: unknown variant '%s' "
-						"(merged, v18, v18-blocking)\n", optarg);
+				fprintf(stderr,
+					VAS_PROG " mount: --variant: unknown variant '%s' "
+						 "(merged, v18, v18-blocking)\n",
+					optarg);
 				return 2;
 			}
 			break;
@@ -116,8 +118,9 @@ static int parse_args(int argc, char **argv, struct mount_host *h, const char **
 		}
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, optind == argc ? VAS_PROG " mount: missing MOUNTPOINT\n"
-					       : VAS_PROG " mount: unexpected argument '%s'\n",
+		fprintf(stderr,
+			optind == argc ? VAS_PROG " mount: missing MOUNTPOINT\n" :
+					 VAS_PROG " mount: unexpected argument '%s'\n",
 			argv[optind + 1]);
 		return 2;
 	}
@@ -145,7 +148,8 @@ int vas_cmd_mount(int argc, char **argv)
 {
 	struct mount_host *h = calloc(1, sizeof(*h));
 	const char *cfg_path = NULL;
-	struct vas_fuse_args a = { .prog = VAS_PROG " mount", .build = host_build,
+	struct vas_fuse_args a = { .prog = VAS_PROG " mount",
+				   .build = host_build,
 				   .teardown = host_teardown };
 	struct stat st;
 	int rc;

@@ -53,8 +53,10 @@ static int run_parse_args(int argc, char **argv, struct script_opts *opts)
 			break;
 		case 'v':
 			if (sim_variant_parse(optarg, &v)) {
-				fprintf(stderr, VAS_PROG " run: --variant: unknown variant '%s' "
-						"(merged, v18, v18-blocking)\n", optarg);
+				fprintf(stderr,
+					VAS_PROG " run: --variant: unknown variant '%s' "
+						 "(merged, v18, v18-blocking)\n",
+					optarg);
 				return 2;
 			}
 			opts->variant = optarg;
@@ -67,7 +69,8 @@ static int run_parse_args(int argc, char **argv, struct script_opts *opts)
 		}
 	}
 	if (optind == argc) {
-		fprintf(stderr, VAS_PROG " run: missing SCRIPT (a file, or - for standard input)\n");
+		fprintf(stderr,
+			VAS_PROG " run: missing SCRIPT (a file, or - for standard input)\n");
 		return 2;
 	}
 	if (optind < argc - 1) {

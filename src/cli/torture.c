@@ -47,8 +47,18 @@ static void usage(void)
 	printf("\n");
 }
 
-enum { O_VARIANT = 256, O_JSON, O_BUSTED, O_COMPARE, O_COV, O_NOVAL, O_WATCHDOG, O_STAT,
-       O_CHECK, O_WEIGHT };
+enum {
+	O_VARIANT = 256,
+	O_JSON,
+	O_BUSTED,
+	O_COMPARE,
+	O_COV,
+	O_NOVAL,
+	O_WATCHDOG,
+	O_STAT,
+	O_CHECK,
+	O_WEIGHT
+};
 
 static const struct option longopts[] = {
 	{ "threads", required_argument, NULL, 't' },

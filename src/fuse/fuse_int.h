@@ -20,7 +20,7 @@
 
 struct vas_fuse_ctx {
 	struct sysfs *fs;
-	struct ld_ctx *ld; /* for the per-open-file mutex */
+	struct ld_ctx *ld;  /* for the per-open-file mutex */
 	struct timespec t0; /* every node's timestamps: the mount time */
 };
 

@@ -30,7 +30,7 @@
 /* An open attribute. */
 struct open_file {
 	struct sysfs_node *node; /* referenced */
-	struct kmutex mutex;     /* "&of->mutex": guards page and len, a leaf */
+	struct kmutex mutex;	 /* "&of->mutex": guards page and len, a leaf */
 	char *page GUARDED_BY(mutex);
 	ssize_t len GUARDED_BY(mutex); /* -1 until the first show */
 };
@@ -42,7 +42,7 @@ struct dir_snap {
 		char *name;
 		unsigned long long ino;
 		mode_t type;
-	} *v;
+	} * v;
 };
 
 static struct vas_fuse_ctx *ctx_of(fuse_req_t req)
@@ -168,8 +168,7 @@ static void op_readlink(fuse_req_t req, fuse_ino_t ino)
 	fuse_reply_readlink(req, buf);
 }
 
-static void op_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
-		     dev_t rdev)
+static void op_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, dev_t rdev)
 {
 	fuse_reply_err(req, EACCES);
 }
@@ -259,8 +258,8 @@ static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	}
 	for (size_t i = off; i < d->n; i++) {
 		struct stat st = { .st_ino = d->v[i].ino, .st_mode = d->v[i].type };
-		size_t len = fuse_add_direntry(req, buf + pos, size - pos, d->v[i].name, &st,
-					       i + 1);
+		size_t len =
+			fuse_add_direntry(req, buf + pos, size - pos, d->v[i].name, &st, i + 1);
 
 		if (len > size - pos)
 			break;

@@ -78,8 +78,8 @@ static int run_loop(struct fuse_session *se)
 
 static struct fuse_session *new_session(const struct vas_fuse_args *a, struct vas_fuse_ctx *c)
 {
-	char *argv[] = { (char *)a->prog, "-o", "fsname=vfio-ap-sim,subtype=vfio-ap-sim",
-			 "-o", (char *)a->fuse_opts, NULL };
+	char *argv[] = { (char *)a->prog,      "-o", "fsname=vfio-ap-sim,subtype=vfio-ap-sim", "-o",
+			 (char *)a->fuse_opts, NULL };
 	struct fuse_args args = FUSE_ARGS_INIT(a->fuse_opts && *a->fuse_opts ? 5 : 3, argv);
 	const struct fuse_lowlevel_ops *ops = vas_fuse_lowlevel_ops();
 	struct fuse_session *se = fuse_session_new(&args, ops, sizeof(*ops), c);

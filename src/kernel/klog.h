@@ -18,7 +18,7 @@ struct klog {
 	struct kmutex lock;
 	char *lines[KLOG_LINES] GUARDED_BY(lock);
 	unsigned long long head GUARDED_BY(lock); /* total lines ever logged */
-	int echo_stderr;                          /* const after init */
+	int echo_stderr;			  /* const after init */
 };
 
 void klog_init(struct klog *log, struct ld_ctx *ld);

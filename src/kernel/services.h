@@ -22,10 +22,10 @@ struct fault_sites;
 struct sysfs;
 
 struct kservices {
-	struct ld_ctx *ld;          /* validator: every lock is classed in it */
-	struct klog *log;           /* the kernel log (dmesg) */
+	struct ld_ctx *ld;	    /* validator: every lock is classed in it */
+	struct klog *log;	    /* the kernel log (dmesg) */
 	struct fault_sites *faults; /* allocation-failure sites; never NULL */
-	struct sysfs *fs;           /* the tree the devices appear in */
+	struct sysfs *fs;	    /* the tree the devices appear in */
 };
 
 #endif

@@ -55,7 +55,7 @@ struct kvm {
 		struct krwsem pqap_hook_rwsem;
 		struct kvm_pqap_hook *pqap_hook GUARDED_BY(pqap_hook_rwsem);
 		struct kvm_apcb apcb GUARDED_BY(lock); /* as the format holds it */
-		bool apie, aiv;                          /* vCPU interpretation facilities */
+		bool apie, aiv;			       /* vCPU interpretation facilities */
 	} crypto;
 	struct kmutex res_lock;
 	unsigned pinned_pages GUARDED_BY(res_lock);

@@ -64,8 +64,7 @@ int ld_chain_add(struct ld_ctx *ctx, uint64_t key)
 {
 	if (ld_chain_hit(ctx, key))
 		return 0;
-	if ((!ctx->chains || (ctx->nr_chains + 1) * 2 > ctx->chains->mask + 1) &&
-	    chain_grow(ctx))
+	if ((!ctx->chains || (ctx->nr_chains + 1) * 2 > ctx->chains->mask + 1) && chain_grow(ctx))
 		return -ENOMEM; /* not cached: the chain is simply validated again */
 	tab_put(ctx->chains, key);
 	ctx->nr_chains++;

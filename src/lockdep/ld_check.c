@@ -35,8 +35,7 @@ static bool reentry_blocks(const struct ld_held *held, int rtype)
 	return !(rtype == LD_RREAD && held->rtype != LD_W);
 }
 
-static enum ld_verdict reentry(struct ld_ctx *ctx, struct ld_thread *t, int i,
-			       struct ld_held *h)
+static enum ld_verdict reentry(struct ld_ctx *ctx, struct ld_thread *t, int i, struct ld_held *h)
 {
 	bool die;
 
@@ -141,8 +140,9 @@ enum ld_verdict ld_acquire(struct ld_map *map, int rtype, unsigned subclass, boo
 	struct ld_site site = *sitep;
 	struct ld_ctx *ctx = map->ctx;
 	struct ld_thread *t = ld_self(ctx);
-	struct ld_held h = { .map = map, .site = site, .rtype = (unsigned char)rtype,
-			     .trylock = trylock };
+	struct ld_held h = {
+		.map = map, .site = site, .rtype = (unsigned char)rtype, .trylock = trylock
+	};
 	int i;
 
 	h.cls = ld_class_of(map, subclass);

@@ -239,8 +239,8 @@ char *ld_coverage_text(struct ld_ctx *ctx)
 	ld_bprintf(&b, "declared edges seen: %u/%u (%u%%)\n", seen, declared,
 		   declared ? seen * 100 / declared : 100);
 	ld_bprintf(&b, "declared edges are %s\n",
-		   ctx->nr_expect ? "the registered expected edges"
-				  : "all rank-ordered pairs of the declared order");
+		   ctx->nr_expect ? "the registered expected edges" :
+				    "all rank-ordered pairs of the declared order");
 	for_each_declared(ctx, put_edge, &b);
 	ld_bprintf(&b, "distinct chains validated: %u\n", ctx->nr_chains);
 	ld_bprintf(&b, "classes: %u, observed edges: %u\n", ctx->nr_classes, ctx->nr_edges);

@@ -94,8 +94,8 @@ void ld_unpin_lock_at(struct ld_map *map, struct ld_pin_cookie c, struct ld_site
 		return;
 	}
 	if (!t->held[i].pins || t->held[i].cookie != c.v) {
-		ld_assert_fail(map, "unpinning with a stale cookie (lock was released and re-taken)",
-			       s);
+		ld_assert_fail(map,
+			       "unpinning with a stale cookie (lock was released and re-taken)", s);
 		return;
 	}
 	t->held[i].pins--;

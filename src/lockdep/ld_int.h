@@ -19,11 +19,11 @@
 
 #include "lockdep/lockdep.h"
 
-#define LD_MAX_DEPTH 48     /* held locks per thread (kernel: MAX_LOCK_DEPTH) */
-#define LD_MAX_RANKS 64     /* declared order entries (one bit each) */
-#define LD_MAX_SUBCLASS 8   /* kmutex_lock_nested subclasses 0..7 */
-#define LD_CLASS_HASH 256   /* buckets of the name -> class table */
-#define LD_MAX_PATH 64      /* longest cycle printed */
+#define LD_MAX_DEPTH 48	  /* held locks per thread (kernel: MAX_LOCK_DEPTH) */
+#define LD_MAX_RANKS 64	  /* declared order entries (one bit each) */
+#define LD_MAX_SUBCLASS 8 /* kmutex_lock_nested subclasses 0..7 */
+#define LD_CLASS_HASH 256 /* buckets of the name -> class table */
+#define LD_MAX_PATH 64	  /* longest cycle printed */
 
 /* How a lock is taken (lockdep's W / r / R). */
 enum ld_rtype { LD_W = 0, LD_READ = 1, LD_RREAD = 2 };
@@ -49,12 +49,12 @@ struct ld_edge {
 };
 
 struct ld_class {
-	unsigned id;             /* index in ctx->classes, also folded into chain keys */
-	char *name;              /* "&kvm->lock", or "&kvm->lock/1" for a subclass */
-	struct ld_class *base;   /* the subclass-0 class (itself for subclass 0) */
+	unsigned id;	       /* index in ctx->classes, also folded into chain keys */
+	char *name;	       /* "&kvm->lock", or "&kvm->lock/1" for a subclass */
+	struct ld_class *base; /* the subclass-0 class (itself for subclass 0) */
 	struct ld_class *sub[LD_MAX_SUBCLASS] GUARDED_BY(ld_ctx.lock); /* sub[0] == self */
-	int rank;                /* declared rank or -1; relaxed atomic */
-	unsigned usage;          /* bit 0 taken for write, bit 1 for read; relaxed atomic */
+	int rank;	/* declared rank or -1; relaxed atomic */
+	unsigned usage; /* bit 0 taken for write, bit 1 for read; relaxed atomic */
 	struct ld_edge *out GUARDED_BY(ld_ctx.lock);
 	struct ld_class *hnext GUARDED_BY(ld_ctx.lock); /* name hash chain */
 };
@@ -63,12 +63,12 @@ struct ld_class {
 struct ld_held {
 	struct ld_map *map;
 	struct ld_class *cls;
-	uint64_t chain_key;      /* key of the chain ending with this entry */
+	uint64_t chain_key; /* key of the chain ending with this entry */
 	struct ld_site site;
-	unsigned char rtype;     /* enum ld_rtype */
+	unsigned char rtype; /* enum ld_rtype */
 	bool trylock;
-	bool ghost;              /* re-entry that was reported and not really taken */
-	signed char rank;        /* rank at acquire time, -1 if unranked */
+	bool ghost;	  /* re-entry that was reported and not really taken */
+	signed char rank; /* rank at acquire time, -1 if unranked */
 	unsigned pins;
 	unsigned cookie;
 };
@@ -81,14 +81,14 @@ struct ld_tcount {
 /* A thread's record in one context (pthread key of the context). */
 struct ld_thread {
 	struct ld_ctx *ctx;
-	unsigned tid;            /* per-context serial: 1, 2, ... (deterministic) */
+	unsigned tid; /* per-context serial: 1, 2, ... (deterministic) */
 	char name[32];
 	pthread_t self;
-	unsigned seq;            /* odd while the stack is being changed */
+	unsigned seq; /* odd while the stack is being changed */
 	int depth;
-	int overflow;            /* acquisitions not tracked because the stack was full */
-	bool in_sink;            /* this thread is running the sink: do not recurse */
-	uint64_t rank_mask;      /* bit r: a lock of rank r is held */
+	int overflow;	    /* acquisitions not tracked because the stack was full */
+	bool in_sink;	    /* this thread is running the sink: do not recurse */
+	uint64_t rank_mask; /* bit r: a lock of rank r is held */
 	unsigned char rank_cnt[LD_MAX_RANKS];
 	unsigned pin_serial;
 	struct ld_tcount cnt;
@@ -99,7 +99,7 @@ struct ld_thread {
 /* A 64-bit key set with open addressing; key 0 is "empty". */
 struct ld_set {
 	uint64_t *slot;
-	unsigned mask;           /* capacity - 1, capacity a power of two */
+	unsigned mask; /* capacity - 1, capacity a power of two */
 	unsigned n;
 };
 
@@ -115,10 +115,10 @@ struct ld_report;
 /* G: GUARDED_BY(lock) */
 #define G GUARDED_BY(lock)
 struct ld_ctx {
-	bool enabled;            /* relaxed atomic */
+	bool enabled; /* relaxed atomic */
 	bool abort_on_deadlock G;
 	pthread_mutex_t lock;
-	pthread_key_t key;       /* const */
+	pthread_key_t key; /* const */
 	struct ld_thread *threads G;
 	unsigned next_tid G;
 	struct ld_tcount dead G; /* counters of threads that left */
@@ -130,8 +130,8 @@ struct ld_ctx {
 
 	struct ld_class *ranked[LD_MAX_RANKS] G;
 	unsigned nr_ranked G;
-	struct ld_set nested G;  /* (from id, to id) pairs seen held-while-acquiring */
-	uint64_t *expect G;      /* registered expected edges, in order */
+	struct ld_set nested G; /* (from id, to id) pairs seen held-while-acquiring */
+	uint64_t *expect G;	/* registered expected edges, in order */
 	unsigned nr_expect G, cap_expect G;
 
 	/* atomic pointer, written under lock (lock-free lookups load it) */
@@ -289,8 +289,8 @@ void ld_report_chain(struct ld_report *r, const char *name);
 void ld_report_site(struct ld_report *r, struct ld_site s);
 void ld_report_thread(struct ld_report *r, const struct ld_thread *t);
 struct ld_buf *ld_report_buf(struct ld_report *r);
-bool ld_report_seen(struct ld_ctx *ctx, const char *kind, unsigned a, unsigned b,
-		    struct ld_site s) CALLER_HOLDS(ctx->lock);
+bool ld_report_seen(struct ld_ctx *ctx, const char *kind, unsigned a, unsigned b, struct ld_site s)
+	CALLER_HOLDS(ctx->lock);
 void ld_report_add(struct ld_ctx *ctx, struct ld_report *r) CALLER_HOLDS(ctx->lock);
 void ld_report_flush(struct ld_ctx *ctx, struct ld_thread *t);
 void ld_report_free_all(struct ld_ctx *ctx);

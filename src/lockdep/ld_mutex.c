@@ -64,8 +64,8 @@ void kmutex_lock_at(struct kmutex *m, struct ld_site s) NO_THREAD_SAFETY_ANALYSI
 	set_owner(m);
 }
 
-void kmutex_lock_nested_at(struct kmutex *m, unsigned subclass, struct ld_site s)
-	NO_THREAD_SAFETY_ANALYSIS
+void kmutex_lock_nested_at(struct kmutex *m, unsigned subclass,
+			   struct ld_site s) NO_THREAD_SAFETY_ANALYSIS
 {
 	if (ld_on(m->dep.ctx) && ld_acquire(&m->dep, LD_W, subclass, false, &s) == LD_SKIP)
 		return;

@@ -140,8 +140,7 @@ struct ld_buf *ld_report_buf(struct ld_report *r)
 }
 
 /* True if this problem was reported before (else remembers it); ctx->lock held. */
-bool ld_report_seen(struct ld_ctx *ctx, const char *kind, unsigned a, unsigned b,
-		    struct ld_site s)
+bool ld_report_seen(struct ld_ctx *ctx, const char *kind, unsigned a, unsigned b, struct ld_site s)
 {
 	uint64_t k = 1469598103934665603ULL;
 	const char *p;

@@ -86,8 +86,8 @@ static const char *lk(int rtype)
 	return rtype == LD_W ? "lock" : "rlock";
 }
 
-static void put_chain_entry(struct ld_buf *b, int n, const struct ld_class *to,
-			    const char *from, struct ld_site site, struct ld_site from_site)
+static void put_chain_entry(struct ld_buf *b, int n, const struct ld_class *to, const char *from,
+			    struct ld_site site, struct ld_site from_site)
 {
 	ld_bprintf(b, "-> #%d (%s)", n, to->name);
 	ld_put_usage(b, to);
@@ -134,8 +134,8 @@ void ld_splat_circular(struct ld_ctx *ctx, struct ld_thread *t, const struct ld_
 	ld_bprintf(b, "the existing dependency chain (in reverse order) is:\n\n");
 	for (k = len; k >= 1; k--)
 		put_chain_entry(b, (int)k, path[k - 1]->to,
-				k > 1 ? path[k - 2]->to->name : next->cls->name,
-				path[k - 1]->site, path[k - 1]->from_site);
+				k > 1 ? path[k - 2]->to->name : next->cls->name, path[k - 1]->site,
+				path[k - 1]->from_site);
 	put_chain_entry(b, 0, next->cls, prev->cls->name, next->site, prev->site);
 	ld_bprintf(b, "other info that might help us debug this:\n\nChain exists of:\n  %s",
 		   next->cls->name);
@@ -172,8 +172,8 @@ void ld_splat_recursive(struct ld_ctx *ctx, struct ld_thread *t, const struct ld
 			      "performed).\n\n");
 	ld_bprintf(b, "other info that might help us debug this:\n");
 	ld_bprintf(b, " Possible unsafe locking scenario:\n\n       CPU0\n       ----\n");
-	ld_bprintf(b, "  %s(%s);\n  %s(%s);\n", lk(prev->rtype), prev->cls->name,
-		   lk(next->rtype), next->cls->name);
+	ld_bprintf(b, "  %s(%s);\n  %s(%s);\n", lk(prev->rtype), prev->cls->name, lk(next->rtype),
+		   next->cls->name);
 	ld_bprintf(b, "\n *** DEADLOCK ***\n\n");
 	if (!instance)
 		ld_bprintf(b, " May be due to missing lock nesting notation\n\n");
@@ -286,8 +286,7 @@ void ld_splat_exit(struct ld_ctx *ctx, struct ld_thread *t)
 	r = start(ctx, t, "thread_exit", "WARNING: lock held when thread exits!");
 	if (!r)
 		return;
-	ld_bprintf(ld_report_buf(r), "%s/%u is exiting with locks still held!\n", t->name,
-		   t->tid);
+	ld_bprintf(ld_report_buf(r), "%s/%u is exiting with locks still held!\n", t->name, t->tid);
 	ld_put_held(ld_report_buf(r), t);
 	for (i = 0; i < t->depth; i++) {
 		ld_report_class(r, t->held[i].cls->name);

@@ -39,10 +39,10 @@ struct ld_site {
  * compound literal in place made gcc store `line` and reload it as part of
  * a 16-byte vector (a store-forwarding stall, ~10 ns per lock call).
  */
-#define LD_SITE                                                                    \
-	(*({                                                                       \
+#define LD_SITE                                                                           \
+	(*({                                                                              \
 		static const struct ld_site ld_site__ = { __FILE__, __LINE__, __func__ }; \
-		&ld_site__;                                                        \
+		&ld_site__;                                                               \
 	}))
 
 /* The validator's view of one lock instance. */
@@ -66,8 +66,8 @@ struct CAPABILITY("mutex") kmutex {
 struct CAPABILITY("rwsem") krwsem {
 	pthread_mutex_t m;
 	pthread_cond_t cond;
-	int readers;         /* active readers */
-	int writer;          /* 1 while a writer holds it */
+	int readers;	     /* active readers */
+	int writer;	     /* 1 while a writer holds it */
 	int writers_waiting; /* queued writers */
 	pthread_t wowner;
 	struct ld_map dep;
@@ -115,10 +115,10 @@ void ld_thread_exit(struct ld_ctx *ctx);
  * prove that a chain seen before costs no walk.
  */
 struct ld_stats {
-	unsigned long long acquires;     /* validated acquisitions */
-	unsigned long long chain_hits;   /* ... answered by the chain cache */
+	unsigned long long acquires;	 /* validated acquisitions */
+	unsigned long long chain_hits;	 /* ... answered by the chain cache */
 	unsigned long long chain_misses; /* ... that took the slow path */
-	unsigned long long graph_walks;  /* BFS cycle searches run */
+	unsigned long long graph_walks;	 /* BFS cycle searches run */
 	unsigned classes, edges, chains, reports;
 };
 void ld_stats(struct ld_ctx *ctx, struct ld_stats *out);
@@ -196,14 +196,17 @@ void ld_assert_not_held_mutex_at(struct kmutex *m, struct ld_site s);
 void ld_assert_released_mutex_at(struct kmutex *m, struct ld_site s) RELEASE(m);
 void ld_assert_not_held_rwsem_at(struct krwsem *s, struct ld_site site);
 
-#define lockdep_assert_held(l)                                                     \
-	_Generic((l), struct kmutex * : ld_assert_held_mutex_at,                   \
-		 struct krwsem * : ld_assert_held_rwsem_at)((l), LD_SITE)
+/* _Generic is beyond clang-format 14's layout: */
+/* clang-format off */
+#define lockdep_assert_held(l)                                                   \
+	_Generic((l), struct kmutex * : ld_assert_held_mutex_at,                 \
+		      struct krwsem * : ld_assert_held_rwsem_at)((l), LD_SITE)
 #define lockdep_assert_held_read(s) ld_assert_held_read_at((s), LD_SITE)
 #define lockdep_assert_released(m) ld_assert_released_mutex_at((m), LD_SITE)
-#define lockdep_assert_not_held(l)                                                 \
-	_Generic((l), struct kmutex * : ld_assert_not_held_mutex_at,               \
-		 struct krwsem * : ld_assert_not_held_rwsem_at)((l), LD_SITE)
+#define lockdep_assert_not_held(l)                                               \
+	_Generic((l), struct kmutex * : ld_assert_not_held_mutex_at,             \
+		      struct krwsem * : ld_assert_not_held_rwsem_at)((l), LD_SITE)
+/* clang-format on */
 
 /*
  * Pin cookies: between pin and unpin the lock must not be released (catches

@@ -25,7 +25,7 @@ struct parser {
 	FILE *in;
 	const char *name;
 	int line;
-	char *buf;     /* current line, '\n' stripped */
+	char *buf; /* current line, '\n' stripped */
 	size_t cap;
 	char *err;
 	size_t errlen;

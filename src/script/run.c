@@ -92,9 +92,8 @@ const struct script_world_ops script_sim_ops = {
 
 /* --- from a file to an exit status ------------------------------------- */
 
-static int prepare_variant(const struct script *s, const char *name,
-			   const struct script_opts *opts, struct script_host *host, char *err,
-			   size_t errlen)
+static int prepare_variant(const struct script *s, const char *name, const struct script_opts *opts,
+			   struct script_host *host, char *err, size_t errlen)
 {
 	host->variant = SIM_MERGED;
 	if (opts->variant && sim_variant_parse(opts->variant, &host->variant)) {
@@ -110,9 +109,8 @@ static int prepare_variant(const struct script *s, const char *name,
 	return 0;
 }
 
-static int prepare_config(const struct script *s, const char *name,
-			  const struct script_opts *opts, struct sim_config *cfg, char *err,
-			  size_t errlen)
+static int prepare_config(const struct script *s, const char *name, const struct script_opts *opts,
+			  struct sim_config *cfg, char *err, size_t errlen)
 {
 	FILE *f;
 	int ret;
@@ -136,9 +134,8 @@ static int prepare_config(const struct script *s, const char *name,
 	return 0;
 }
 
-int script_host_prepare(const struct script *s, const char *name,
-			const struct script_opts *opts, struct script_host *host, char *err,
-			size_t errlen)
+int script_host_prepare(const struct script *s, const char *name, const struct script_opts *opts,
+			struct script_host *host, char *err, size_t errlen)
 {
 	int ret = prepare_variant(s, name, opts, host, err, errlen);
 

@@ -63,11 +63,11 @@ struct script_sim {
 extern const struct script_world_ops script_sim_ops;
 
 struct script_opts {
-	const char *config_path;             /* -c FILE; NULL = default host */
-	const char *variant;                 /* --variant; NULL = merged */
+	const char *config_path;	      /* -c FILE; NULL = default host */
+	const char *variant;		      /* --variant; NULL = merged */
 	const struct script_world_ops *world; /* NULL = script_sim_ops */
-	void *world_priv;                    /* NULL with script_sim_ops */
-	FILE *err;                           /* diagnostics; NULL = stderr */
+	void *world_priv;		      /* NULL with script_sim_ops */
+	FILE *err;			      /* diagnostics; NULL = stderr */
 };
 
 /*
@@ -83,9 +83,8 @@ size_t script_nr_ops(const struct script *s);
  * Fills host from the defaults, opts->config_path, opts->variant and the
  * script's directives (which win). -EINVAL with "FILE:LINE: reason" in err.
  */
-int script_host_prepare(const struct script *s, const char *name,
-			const struct script_opts *opts, struct script_host *host, char *err,
-			size_t errlen);
+int script_host_prepare(const struct script *s, const char *name, const struct script_opts *opts,
+			struct script_host *host, char *err, size_t errlen);
 
 /* Boots the world, runs every operation, prints TAP to out: PASS or FAIL. */
 int script_exec(const struct script *s, const struct script_host *host,

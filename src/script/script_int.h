@@ -19,32 +19,32 @@
 #include "script/script.h"
 
 enum script_op_kind {
-	OP_WRITE,          /* path, data; err = expected errno or 0 */
-	OP_READ,           /* path; err = expected errno or 0 */
-	OP_EXPECT,         /* path, data = whole expected content */
-	OP_CONTAINS,       /* path, data = one line */
-	OP_LACKS,          /* path, data = one line */
-	OP_LINES,          /* path, num */
-	OP_EXISTS,         /* path */
-	OP_ABSENT,         /* path */
-	OP_LINK,           /* path, data = stored target text */
-	OP_DMESG,          /* data = substring */
-	OP_NODMESG,        /* data = substring */
+	OP_WRITE,	   /* path, data; err = expected errno or 0 */
+	OP_READ,	   /* path; err = expected errno or 0 */
+	OP_EXPECT,	   /* path, data = whole expected content */
+	OP_CONTAINS,	   /* path, data = one line */
+	OP_LACKS,	   /* path, data = one line */
+	OP_LINES,	   /* path, num */
+	OP_EXISTS,	   /* path */
+	OP_ABSENT,	   /* path */
+	OP_LINK,	   /* path, data = stored target text */
+	OP_DMESG,	   /* data = substring */
+	OP_NODMESG,	   /* data = substring */
 	OP_LOCKDEP_CLEAN,  /* - */
 	OP_LOCKDEP_REPORT, /* data = substring */
-	OP_CHECK,          /* - */
-	OP_ECHO,           /* data */
+	OP_CHECK,	   /* - */
+	OP_ECHO,	   /* data */
 };
 
 struct script_op {
 	enum script_op_kind kind;
-	int line;     /* 1-based line of the operation in the script */
-	char *src;    /* that line as written (TAP description) */
-	char *path;   /* NULL for operations without PATH */
-	char *data;   /* decoded bytes, NUL-terminated after len */
+	int line;   /* 1-based line of the operation in the script */
+	char *src;  /* that line as written (TAP description) */
+	char *path; /* NULL for operations without PATH */
+	char *data; /* decoded bytes, NUL-terminated after len */
 	size_t len;
-	int err;      /* OP_WRITE / OP_READ: expected errno (> 0) or 0 */
-	long num;     /* OP_LINES */
+	int err;  /* OP_WRITE / OP_READ: expected errno (> 0) or 0 */
+	long num; /* OP_LINES */
 };
 
 struct script {
@@ -54,8 +54,8 @@ struct script {
 	char variant[32];
 	int variant_line;
 	bool has_host;
-	int host_line;    /* line of the `host` directive */
-	char *host_text;  /* the block, preceded by host_line newlines */
+	int host_line;	 /* line of the `host` directive */
+	char *host_text; /* the block, preceded by host_line newlines */
 	size_t host_len;
 	bool uses_lockdep_report;
 };

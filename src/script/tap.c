@@ -51,8 +51,8 @@ bool exec_find_line(const char *buf, size_t blen, const char *s, size_t len, boo
 	while (buf < end) {
 		nl = memchr(buf, '\n', end - buf);
 		llen = (nl ? nl : end) - buf;
-		if (substring ? memmem(buf, llen, s, len) != NULL
-			      : llen == len && !memcmp(buf, s, len))
+		if (substring ? memmem(buf, llen, s, len) != NULL :
+				llen == len && !memcmp(buf, s, len))
 			return true;
 		buf += llen + 1;
 	}

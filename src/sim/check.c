@@ -80,16 +80,18 @@ static void check_qtable(struct ap_matrix_mdev *m, struct chk *c)
 	list_for_each_entry(q, &m->qlist, mdev_qnode) {
 		unsigned qa = AP_QID_CARD(q->apqn), qd = AP_QID_QUEUE(q->apqn);
 		unsigned rc = APQSW_RC(q->reset_status);
-		bool bad = rc != 0 && rc != AP_RESPONSE_DECONFIGURED && rc != AP_RESPONSE_CHECKSTOPPED;
+		bool bad =
+			rc != 0 && rc != AP_RESPONSE_DECONFIGURED && rc != AP_RESPONSE_CHECKSTOPPED;
 
 		linked++;
 		if (q->matrix_mdev != m)
 			fail(c, "mdev %s: queue %02x.%04x linked without back-pointer", m->uuid, qa,
 			     qd);
 		if (!bm_test(&m->matrix.apm, qa) || !bm_test(&m->matrix.aqm, qd))
-			fail(c, "mdev %s: queue %02x.%04x linked but not assigned", m->uuid, qa, qd);
-		if (!m->qrows[qa] || m->qrows[qa]->q[qd] != q || !bm_test(&m->qrows[qa]->linked, qd) ||
-		    bm_test(&m->qrows[qa]->bad, qd) != bad)
+			fail(c, "mdev %s: queue %02x.%04x linked but not assigned", m->uuid, qa,
+			     qd);
+		if (!m->qrows[qa] || m->qrows[qa]->q[qd] != q ||
+		    !bm_test(&m->qrows[qa]->linked, qd) || bm_test(&m->qrows[qa]->bad, qd) != bad)
 			fail(c, "mdev %s: qtable row of %02x.%04x out of step", m->uuid, qa, qd);
 	}
 	for (a = 0; a < BM_BITS; a++)
@@ -105,11 +107,13 @@ static void check_qtable(struct ap_matrix_mdev *m, struct chk *c)
 				continue;
 			expect++;
 			if (vfio_ap_mdev_get_queue(m, AP_MKQID(a, d)) != vq)
-				fail(c, "mdev %s: queue %02x.%04x assigned and bound but not linked",
+				fail(c,
+				     "mdev %s: queue %02x.%04x assigned and bound but not linked",
 				     m->uuid, a, d);
 		}
 	if (linked != expect)
-		fail(c, "mdev %s: %u queues linked, %u assigned and bound", m->uuid, linked, expect);
+		fail(c, "mdev %s: %u queues linked, %u assigned and bound", m->uuid, linked,
+		     expect);
 }
 
 static void check_guest(struct ap_matrix_mdev *m, struct chk *c)
@@ -135,7 +139,8 @@ static void check_guest(struct ap_matrix_mdev *m, struct chk *c)
 	bm_for_each(a, &kvm->crypto.apcb.apm)
 		bm_for_each(d, &kvm->crypto.apcb.aqm) {
 			if (!bm_test(&m->matrix.apm, a) || !bm_test(&m->matrix.aqm, d))
-				fail(c, "guest of %s reaches %02x.%04x, not assigned", m->uuid, a, d);
+				fail(c, "guest of %s reaches %02x.%04x, not assigned", m->uuid, a,
+				     d);
 			else if (!vfio_ap_mdev_get_queue(m, AP_MKQID(a, d)))
 				fail(c, "guest of %s reaches %02x.%04x, not bound to vfio_ap",
 				     m->uuid, a, d);

@@ -35,15 +35,15 @@
 struct cfg_parser {
 	struct sim_config *cfg;
 	const char *name;
-	int line;               /* current line, 1-based */
+	int line; /* current line, 1-based */
 	char *err;
 	size_t errlen;
 	int card_line[BM_BITS]; /* line of each card's definition */
-	int dom_line[BM_BITS];  /* first line naming each usage domain */
+	int dom_line[BM_BITS];	/* first line naming each usage domain */
 	int cdom_line[BM_BITS]; /* first line naming each control domain */
-	int na_line, nd_line;   /* line of the last max_adapter / max_domain */
-	int bad_line;           /* end-of-file check: earliest violation */
-	char bad[160];          /* ... and its reason */
+	int na_line, nd_line;	/* line of the last max_adapter / max_domain */
+	int bad_line;		/* end-of-file check: earliest violation */
+	char bad[160];		/* ... and its reason */
 };
 
 static int __attribute__((format(printf, 3, 4)))
@@ -76,7 +76,11 @@ void sim_config_init(struct sim_config *cfg)
 static void add_card(struct sim_config *cfg, unsigned id, int type, char kind)
 {
 	cfg->machine.cards[id] = (struct ap_card_cfg){
-		.present = true, .type = type, .kind = kind, .config = true, .chkstop = false,
+		.present = true,
+		.type = type,
+		.kind = kind,
+		.config = true,
+		.chkstop = false,
 	};
 }
 
@@ -133,14 +137,15 @@ static int parse_cfg_list(struct cfg_parser *p, const char *what, const char *s,
 	if (rc == -ERANGE)
 		return cfg_fail(p, "%s: number out of range in '%s' (ids are 0-255)", what, s);
 	if (rc)
-		return cfg_fail(p, "%s: bad list '%s' (expected C numbers and ranges, e.g. "
-				"0x04-0x07,0x47)", what, s);
+		return cfg_fail(p,
+				"%s: bad list '%s' (expected C numbers and ranges, e.g. "
+				"0x04-0x07,0x47)",
+				what, s);
 	return 0;
 }
 
 /* "name=0" / "name=1" into *flag; *seen guards against repetition. */
-static int card_flag(struct cfg_parser *p, const char *opt, const char *val, bool *flag,
-		     bool *seen)
+static int card_flag(struct cfg_parser *p, const char *opt, const char *val, bool *flag, bool *seen)
 {
 	if (*seen)
 		return cfg_fail(p, "card: option '%s' given twice", opt);
@@ -157,8 +162,10 @@ static int card_type(struct cfg_parser *p, const char *val, struct ap_card_cfg *
 		return cfg_fail(p, "card: option 'type' given twice");
 	*seen = true;
 	if (ap_card_type_parse(val, &c->type, &c->kind))
-		return cfg_fail(p, "card: unknown type '%s' (expected CEX4A..CEX8P: CEX4-CEX8 "
-				"then A, C or P)", val);
+		return cfg_fail(p,
+				"card: unknown type '%s' (expected CEX4A..CEX8P: CEX4-CEX8 "
+				"then A, C or P)",
+				val);
 	return 0;
 }
 
@@ -172,8 +179,10 @@ static int card_options(struct cfg_parser *p, int argc, char **argv, struct ap_c
 		int rc;
 
 		if (!eq)
-			return cfg_fail(p, "card: expected an option type=, config= or chkstop=, "
-					"got '%s'", argv[i]);
+			return cfg_fail(p,
+					"card: expected an option type=, config= or chkstop=, "
+					"got '%s'",
+					argv[i]);
 		*eq = '\0';
 		if (strcmp(argv[i], "type") == 0) {
 			rc = card_type(p, eq + 1, c, &seen_type);
@@ -182,8 +191,10 @@ static int card_options(struct cfg_parser *p, int argc, char **argv, struct ap_c
 		} else if (strcmp(argv[i], "chkstop") == 0) {
 			rc = card_flag(p, "chkstop", eq + 1, &c->chkstop, &seen_chkstop);
 		} else {
-			return cfg_fail(p, "card: unknown option '%s' (expected type=, config= or "
-					"chkstop=)", argv[i]);
+			return cfg_fail(p,
+					"card: unknown option '%s' (expected type=, config= or "
+					"chkstop=)",
+					argv[i]);
 		}
 		if (rc)
 			return rc;
@@ -250,8 +261,10 @@ static int boot_mask(struct cfg_parser *p, char **argv, bm256 *mask)
 
 	bm_zero(&zero);
 	if (ap_parse_mask(argv[1], &zero, mask))
-		return cfg_fail(p, "%s: invalid mask '%s' (expected 0x + up to 64 hex digits, "
-				"or +/- terms such as +0x04-0x07,-5)", argv[0], argv[1]);
+		return cfg_fail(p,
+				"%s: invalid mask '%s' (expected 0x + up to 64 hex digits, "
+				"or +/- terms such as +0x04-0x07,-5)",
+				argv[0], argv[1]);
 	return 0;
 }
 
@@ -304,12 +317,14 @@ static int parse_line(struct cfg_parser *p, char *text)
 		if (strcmp(argv[0], k->name) != 0)
 			continue;
 		if (argc - 1 < k->min_args || argc - 1 > k->max_args)
-			return cfg_fail(p, "%s: wrong number of arguments (expected '%s')",
-					k->name, k->usage);
+			return cfg_fail(p, "%s: wrong number of arguments (expected '%s')", k->name,
+					k->usage);
 		return k->handle(p, argc, argv);
 	}
-	return cfg_fail(p, "unknown keyword '%s' (expected apxa, max_adapter, max_domain, card, "
-			"usage_domains, control_domains, apmask or aqmask)", argv[0]);
+	return cfg_fail(p,
+			"unknown keyword '%s' (expected apxa, max_adapter, max_domain, card, "
+			"usage_domains, control_domains, apmask or aqmask)",
+			argv[0]);
 }
 
 /* Remembers a violation found after the whole file was read; earliest wins. */
@@ -345,18 +360,23 @@ static int check_ranges(struct cfg_parser *p)
 	bm256 cards;
 
 	if (!cfg->machine.apxa && na > 63)
-		note_bad(p, p->na_line, "max_adapter %d needs apxa yes (at most 63 without AP "
-			 "extended addressing)", na);
+		note_bad(p, p->na_line,
+			 "max_adapter %d needs apxa yes (at most 63 without AP "
+			 "extended addressing)",
+			 na);
 	if (!cfg->machine.apxa && nd > 15)
-		note_bad(p, p->nd_line, "max_domain %d needs apxa yes (at most 15 without AP "
-			 "extended addressing)", nd);
+		note_bad(p, p->nd_line,
+			 "max_domain %d needs apxa yes (at most 15 without AP "
+			 "extended addressing)",
+			 nd);
 	bm_zero(&cards);
 	for (unsigned id = 0; id < BM_BITS; id++)
 		if (cfg->machine.cards[id].present)
 			bm_set(&cards, id);
 	check_ids(p, &cards, p->card_line, na, "card", "max_adapter");
 	check_ids(p, &cfg->machine.usage_domains, p->dom_line, nd, "usage domain", "max_domain");
-	check_ids(p, &cfg->machine.control_domains, p->cdom_line, nd, "control domain", "max_domain");
+	check_ids(p, &cfg->machine.control_domains, p->cdom_line, nd, "control domain",
+		  "max_domain");
 	if (p->bad_line)
 		return cfg_fail_at(p, p->bad_line, "%s", p->bad);
 	return 0;

@@ -19,8 +19,8 @@
 
 struct sim_config {
 	struct ap_machine_cfg machine; /* cards, QCI limits and domains */
-	bm256 apmask;         /* boot ap.apmask= (default all ones) */
-	bm256 aqmask;         /* boot ap.aqmask= (default all ones) */
+	bm256 apmask;		       /* boot ap.apmask= (default all ones) */
+	bm256 aqmask;		       /* boot ap.aqmask= (default all ones) */
 };
 
 /* Defaults for a file: apxa yes, no cards, no domains, masks all ones. */

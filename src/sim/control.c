@@ -41,7 +41,9 @@ SYSFS_SHOW(host_show)
 
 	ap_hw_qci(&s->hw, &qci);
 	return snprintf(buf, SYSFS_PAGE, "%s\n",
-			bm_format(attr->arg == 0 ? &qci.apm : attr->arg == 1 ? &qci.aqm : &qci.adm,
+			bm_format(attr->arg == 0 ? &qci.apm :
+				  attr->arg == 1 ? &qci.aqm :
+						   &qci.adm,
 				  hex));
 }
 
@@ -60,7 +62,10 @@ SYSFS_STORE(host_store)
 
 	kmutex_lock(&s->bus.scan_mutex); /* one configuration change at a time */
 	ap_hw_qci(&s->hw, &qci);
-	rc = ap_parse_mask(buf, attr->arg == 0 ? &qci.apm : attr->arg == 1 ? &qci.aqm : &qci.adm,
+	rc = ap_parse_mask(buf,
+			   attr->arg == 0 ? &qci.apm :
+			   attr->arg == 1 ? &qci.aqm :
+					    &qci.adm,
 			   &nm);
 	if (!rc)
 		ap_hw_set_masks(&s->hw, attr->arg == 0 ? &nm : NULL, attr->arg == 1 ? &nm : NULL,
@@ -228,7 +233,10 @@ static const struct sysfs_attr sim_attrs[] = {
 static const struct sysfs_attr host_attrs[] = {
 	{ .name = "adapters", .mode = 0644, .show = host_show, .store = host_store, .arg = 0 },
 	{ .name = "usage_domains", .mode = 0644, .show = host_show, .store = host_store, .arg = 1 },
-	{ .name = "control_domains", .mode = 0644, .show = host_show, .store = host_store,
+	{ .name = "control_domains",
+	  .mode = 0644,
+	  .show = host_show,
+	  .store = host_store,
 	  .arg = 2 },
 };
 
@@ -250,7 +258,8 @@ int sim_control_init(struct sim *s)
 		return -ENOMEM;
 	rc = sysfs_add_files(fs, s->sim_dir, sim_attrs, 4, s);
 	rc = rc ?: sysfs_add_files(fs, sysfs_mkdir_p(fs, "sim/host"), host_attrs, 3, s);
-	rc = rc ?: sysfs_add_files(fs, sysfs_mkdir_p(fs, "sim/faults"), fault_attrs,
-				   sizeof(fault_attrs) / sizeof(fault_attrs[0]), s);
+	rc = rc	   ?:
+		     sysfs_add_files(fs, sysfs_mkdir_p(fs, "sim/faults"), fault_attrs,
+				     sizeof(fault_attrs) / sizeof(fault_attrs[0]), s);
 	return rc ?: sim_guests_init(s);
 }

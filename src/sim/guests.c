@@ -139,7 +139,8 @@ static int parse_start(const char *buf, char uuid[37], enum crycb_format *fmt)
 	for (unsigned i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
 		size_t n = strlen(formats[i].text);
 
-		if (!strncmp(sp + 1, formats[i].text, n) && (!sp[1 + n] || !strcmp(sp + 1 + n, "\n"))) {
+		if (!strncmp(sp + 1, formats[i].text, n) &&
+		    (!sp[1 + n] || !strcmp(sp + 1 + n, "\n"))) {
 			*fmt = formats[i].fmt;
 			return 0;
 		}
@@ -191,8 +192,8 @@ static int guest_start(struct sim *s, struct ap_matrix_mdev *m, const char *uuid
 		free(g);
 		return -EBUSY;
 	}
-	g->kvm = fault_fail(&s->faults, FAULT_KVM) ? NULL
-						     : kvm_create(s->ld, s->next_kvm_id++, fmt);
+	g->kvm =
+		fault_fail(&s->faults, FAULT_KVM) ? NULL : kvm_create(s->ld, s->next_kvm_id++, fmt);
 	list_add_tail(&g->node, &s->guests); /* claims the uuid */
 	kmutex_unlock(&s->guests_reg_lock);
 	rc = g->kvm ? vfio_ap_mdev_open(m, g->kvm) : -ENOMEM;

@@ -17,7 +17,6 @@
 #include "base/parse.h"
 #include "sim/world.h"
 
-
 static const struct vfio_ap_lock_ops *const variant_ops[] = {
 	[SIM_MERGED] = &vfio_ap_lock_merged,
 	[SIM_V18] = &vfio_ap_lock_v18,
@@ -35,12 +34,30 @@ int sim_variant_parse(const char *name, enum sim_variant *v)
 	return -EINVAL;
 }
 
-const char *sim_variant_name(enum sim_variant v) { return variant_ops[v]->name; }
-struct sysfs *sim_sysfs(struct sim *s) { return s->fs; }
-struct ld_ctx *sim_lockdep(struct sim *s) { return s->ld; }
-struct klog *sim_klog(struct sim *s) { return &s->log; }
-enum sim_variant sim_variant(const struct sim *s) { return s->variant; }
-struct ap_matrix_dev *sim_matrix_dev(struct sim *s) { return &s->matrix_dev; }
+const char *sim_variant_name(enum sim_variant v)
+{
+	return variant_ops[v]->name;
+}
+struct sysfs *sim_sysfs(struct sim *s)
+{
+	return s->fs;
+}
+struct ld_ctx *sim_lockdep(struct sim *s)
+{
+	return s->ld;
+}
+struct klog *sim_klog(struct sim *s)
+{
+	return &s->log;
+}
+enum sim_variant sim_variant(const struct sim *s)
+{
+	return s->variant;
+}
+struct ap_matrix_dev *sim_matrix_dev(struct sim *s)
+{
+	return &s->matrix_dev;
+}
 
 /* The validator's report lines go to the kernel log, as lockdep's do. */
 static void validator_to_klog(void *arg, const char *line)
@@ -63,7 +80,9 @@ struct sim *sim_new(const struct sim_config *cfg, enum sim_variant v, char *err,
 	klog_init(&s->log, s->ld);
 	ld_set_sink(s->ld, validator_to_klog, &s->log);
 	s->fs = sysfs_new(s->ld);
-	s->svc = (struct kservices){ .ld = s->ld, .log = &s->log, .faults = &s->faults, .fs = s->fs };
+	s->svc = (struct kservices){
+		.ld = s->ld, .log = &s->log, .faults = &s->faults, .fs = s->fs
+	};
 	kmutex_init(&s->guests_reg_lock, s->ld, "&sim->guests_reg_lock");
 	kmutex_lock(&s->guests_reg_lock);
 	INIT_LIST_HEAD(&s->guests);
@@ -122,7 +141,8 @@ int sim_free(struct sim *s, char *out, size_t len)
 	if (atomic_load(&s->matrix_dev.nr_mdevs))
 		problem(&r, "leak: %d mdev object(s)", atomic_load(&s->matrix_dev.nr_mdevs));
 	if (atomic_load(&s->matrix_dev.nr_queues))
-		problem(&r, "leak: %d vfio_ap_queue object(s)", atomic_load(&s->matrix_dev.nr_queues));
+		problem(&r, "leak: %d vfio_ap_queue object(s)",
+			atomic_load(&s->matrix_dev.nr_queues));
 	if (atomic_load(&s->bus.nr_cards) || atomic_load(&s->bus.nr_queues))
 		problem(&r, "leak: %d card and %d queue device(s)", atomic_load(&s->bus.nr_cards),
 			atomic_load(&s->bus.nr_queues));

@@ -38,12 +38,12 @@ struct sim {
 	enum sim_variant variant;
 	struct ld_ctx *ld;
 	struct klog log;
-	struct fault_sites faults;     /* allocation-failure injection (sim/faults/alloc) */
+	struct fault_sites faults; /* allocation-failure injection (sim/faults/alloc) */
 	struct sysfs *fs;
 	struct ap_hw hw;
 	struct ap_bus bus;
-	struct kservices svc;          /* ld, &log, &faults, fs: given to bus and driver */
-	struct zcrypt zcrypt;          /* the default drivers cex4card, cex4queue */
+	struct kservices svc; /* ld, &log, &faults, fs: given to bus and driver */
+	struct zcrypt zcrypt; /* the default drivers cex4card, cex4queue */
 	struct ap_matrix_dev matrix_dev;
 	struct kmutex guests_reg_lock;
 	struct list_head guests GUARDED_BY(guests_reg_lock);

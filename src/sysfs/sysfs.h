@@ -41,16 +41,14 @@ struct sysfs_attr {
 	const char *name;
 	unsigned mode;
 	ssize_t (*show)(void *priv, const struct sysfs_attr *attr, char *buf);
-	ssize_t (*store)(void *priv, const struct sysfs_attr *attr, const char *buf,
-			 size_t count);
+	ssize_t (*store)(void *priv, const struct sysfs_attr *attr, const char *buf, size_t count);
 	long arg; /* free for the attribute's owner (e.g. a field index) */
 };
 
 /* Define a show / store handler with the attribute callback signature. */
 #define SYSFS_SHOW(fn) static ssize_t fn(void *priv, const struct sysfs_attr *attr, char *buf)
-#define SYSFS_STORE(fn)                                                            \
-	static ssize_t fn(void *priv, const struct sysfs_attr *attr, const char *buf, \
-			  size_t count)
+#define SYSFS_STORE(fn) \
+	static ssize_t fn(void *priv, const struct sysfs_attr *attr, const char *buf, size_t count)
 
 enum sysfs_type { SYSFS_DIR = 1, SYSFS_FILE, SYSFS_LINK };
 
@@ -112,7 +110,7 @@ int sysfs_list(struct sysfs *fs, const char *path,
  */
 struct sysfs_stat {
 	enum sysfs_type type;
-	unsigned mode;          /* permission bits: 0444/0200/0644, 0755, 0777 */
+	unsigned mode; /* permission bits: 0444/0200/0644, 0755, 0777 */
 	unsigned long long ino;
 };
 void sysfs_node_get(struct sysfs_node *n);

@@ -30,19 +30,19 @@ struct sysfs_node {
 	char *name;
 	enum sysfs_type type;
 	unsigned mode;
-	uint64_t ino;          /* from fs->next_ino, never reused */
-	long refs;             /* lifetime references (atomic) */
-	uint64_t removed_by;   /* 0 while linked, else the removal id (atomic) */
+	uint64_t ino;	     /* from fs->next_ino, never reused */
+	long refs;	     /* lifetime references (atomic) */
+	uint64_t removed_by; /* 0 while linked, else the removal id (atomic) */
 	/* NULL for the root and once removed */
 	struct sysfs_node *parent GUARDED_BY(fs->tree_lock);
 	struct list_head sibling GUARDED_BY(fs->tree_lock);  /* in parent->children */
 	struct list_head children GUARDED_BY(fs->tree_lock); /* directories only */
 	struct sysfs_node *hnext GUARDED_BY(fs->tree_lock);  /* chain in fs->hash */
-	struct sysfs_node *reap;   /* removal batch (owned by the remover) */
+	struct sysfs_node *reap; /* removal batch (owned by the remover) */
 	/* immutable after creation: */
 	struct sysfs_attr attr; /* files: a copy, attr.name == name */
-	void *priv;             /* files: show/store argument */
-	char *link;             /* links: the relative target text */
+	void *priv;		/* files: show/store argument */
+	char *link;		/* links: the relative target text */
 };
 
 /* One show/store in flight (lives on the caller's stack). */

@@ -110,8 +110,7 @@ int sysfs_node_stat(struct sysfs *fs, struct sysfs_node *n, struct sysfs_stat *s
 }
 
 /* Registers a call on a file node; -ENOENT, -EISDIR or -EACCES (per want). */
-static int call_begin(struct sysfs *fs, struct sysfs_node *n, unsigned want,
-		      struct sysfs_call *c)
+static int call_begin(struct sysfs *fs, struct sysfs_node *n, unsigned want, struct sysfs_call *c)
 {
 	int rc = 0;
 

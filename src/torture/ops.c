@@ -75,10 +75,10 @@ static int mdev_num_op(struct tthread *th, const char *attr, const unsigned *poo
 	return do_write(th->t, path, val);
 }
 
-#define MDEV_OP(fn, attr, pool)                                                    \
-	int fn(struct torture *t, struct tthread *th)                              \
-	{                                                                          \
-		return mdev_num_op(th, attr, t->pool, t->n##pool);                 \
+#define MDEV_OP(fn, attr, pool)                                    \
+	int fn(struct torture *t, struct tthread *th)              \
+	{                                                          \
+		return mdev_num_op(th, attr, t->pool, t->n##pool); \
 	}
 MDEV_OP(t_op_assign_adapter, "assign_adapter", apids)
 MDEV_OP(t_op_unassign_adapter, "unassign_adapter", apids)

@@ -66,7 +66,8 @@ static int aqic_op(struct torture *t, struct tthread *th, bool enable)
 	unsigned isc = pick(th, 8);
 	/* mostly a valid NIB; sometimes 0 or outside guest memory (rc 06) */
 	unsigned long long nib = pick(th, 8) ? 0x1000ULL * (1 + pick(th, 0x3ffff)) :
-			       pick(th, 2) ? 0 : 0x40000000ULL;
+				 pick(th, 2) ? 0 :
+					       0x40000000ULL;
 
 	if (enable)
 		snprintf(text, sizeof(text), "%02x.%04x enable %u 0x%llx\n", apid, apqi, isc, nib);
@@ -102,7 +103,10 @@ static int op_read(struct torture *t, struct tthread *th)
 	static const char *const mdev_files[] = { "matrix", "guest_matrix", "ap_config",
 						  "control_domains" };
 	static const char *const bus_files[] = {
-		"bus/ap/apmask", "bus/ap/aqmask", "bus/ap/scans", "bus/ap/ap_adapter_mask",
+		"bus/ap/apmask",
+		"bus/ap/aqmask",
+		"bus/ap/scans",
+		"bus/ap/ap_adapter_mask",
 		MDEV_DIR "mdev_supported_types/" VFIO_AP_MDEV_TYPE "/available_instances",
 	};
 	char path[128];

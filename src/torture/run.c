@@ -22,8 +22,14 @@
 void torture_opts_init(struct torture_opts *o)
 {
 	*o = (struct torture_opts){
-		.threads = 4, .guests = 2, .mdevs = 4, .duration_s = 10, .seed = 1,
-		.variant = SIM_MERGED, .watchdog_s = 10, .stat_interval_s = 5,
+		.threads = 4,
+		.guests = 2,
+		.mdevs = 4,
+		.duration_s = 10,
+		.seed = 1,
+		.variant = SIM_MERGED,
+		.watchdog_s = 10,
+		.stat_interval_s = 5,
 		.check_interval_ms = 20,
 	};
 	for (unsigned i = 0; i < sizeof(o->weight) / sizeof(o->weight[0]); i++)
@@ -71,8 +77,10 @@ static void setup_pools(struct torture *t, const struct sim_config *cfg)
 		if (cfg->machine.cards[a].present)
 			bm_set(&cards, a);
 	t->napids = pool_from(&cards, (unsigned)ap_machine_na(&cfg->machine), 64, 4, t->apids);
-	t->napqis = pool_from(&cfg->machine.usage_domains, (unsigned)ap_machine_nd(&cfg->machine), 16, 4, t->apqis);
-	t->ncdoms = pool_from(&cfg->machine.control_domains, (unsigned)ap_machine_nd(&cfg->machine), 16, 3, t->cdoms);
+	t->napqis = pool_from(&cfg->machine.usage_domains, (unsigned)ap_machine_nd(&cfg->machine),
+			      16, 4, t->apqis);
+	t->ncdoms = pool_from(&cfg->machine.control_domains, (unsigned)ap_machine_nd(&cfg->machine),
+			      16, 3, t->cdoms);
 	for (unsigned i = 0; i < t->o.mdevs; i++)
 		snprintf(t->uuids[i], sizeof(t->uuids[i]), "%08x-0000-4000-8000-%012x", 0x7e57u + i,
 			 i + 1);
@@ -200,8 +208,9 @@ static int run_one(const struct torture_opts *o, const struct sim_config *cfg, F
 	krwsem_init(&t->mask_rwsem, t->ld, "torture_mask_rwsem");
 	if (o->validator_off)
 		ld_set_enabled(t->ld, false);
-	fprintf(t->log, "torture: variant %s%s seed %llu threads %u admin + %u guest, %u mdevs, "
-			"faults %.3f, %s %g\n",
+	fprintf(t->log,
+		"torture: variant %s%s seed %llu threads %u admin + %u guest, %u mdevs, "
+		"faults %.3f, %s %g\n",
 		sim_variant_name(o->variant), o->busted ? " (BUSTED)" : "",
 		(unsigned long long)o->seed, o->threads, o->guests, o->mdevs, o->fault_rate,
 		o->ops ? "ops" : "duration", o->ops ? (double)o->ops : o->duration_s);
@@ -235,7 +244,8 @@ static void compare(FILE *log, const struct torture_result *v18, const struct to
 		(unsigned long long)v18->mask_ebusy, (unsigned long long)v18->mask_writes,
 		v18->mask_writes ? 100.0 * (double)v18->mask_ebusy / (double)v18->mask_writes : 0,
 		(unsigned long long)v18->spurious_ebusy,
-		v18->mask_writes ? 100.0 * (double)v18->spurious_ebusy / (double)v18->mask_writes : 0);
+		v18->mask_writes ? 100.0 * (double)v18->spurious_ebusy / (double)v18->mask_writes :
+				   0);
 	fprintf(log, "  merged: %llu of %llu (%.3f%%), spurious %llu (%.3f%%)\n",
 		(unsigned long long)m->mask_ebusy, (unsigned long long)m->mask_writes,
 		m->mask_writes ? 100.0 * (double)m->mask_ebusy / (double)m->mask_writes : 0,

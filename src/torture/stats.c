@@ -74,7 +74,8 @@ static void errno_line(FILE *f, const unsigned long long *errs)
 {
 	for (unsigned e = 0; e < T_NERR; e++)
 		if (errs[e])
-			fprintf(f, " %s=%llu", e == T_NERR - 1 ? "other" : t_errname((int)e), errs[e]);
+			fprintf(f, " %s=%llu", e == T_NERR - 1 ? "other" : t_errname((int)e),
+				errs[e]);
 }
 
 void t_print_periodic(struct torture *t, double secs)
@@ -85,8 +86,9 @@ void t_print_periodic(struct torture *t, double secs)
 	if (!a)
 		return;
 	collect(t, a);
-	fprintf(t->log, "[%7.1fs] ops: %llu (%.0f/s) admin max/min %llu/%llu %s guest max/min "
-			"%llu/%llu %s inv-fail: %u%s checks: %u reports: %u\n",
+	fprintf(t->log,
+		"[%7.1fs] ops: %llu (%.0f/s) admin max/min %llu/%llu %s guest max/min "
+		"%llu/%llu %s inv-fail: %u%s checks: %u reports: %u\n",
 		secs, a->ops, (double)a->ops / secs, a->amax, a->amin, fair(a->amax, a->amin),
 		a->gmax, a->gmin, fair(a->gmax, a->gmin), inv, inv ? " !!!" : "",
 		atomic_load(&t->checks), ld_nr_reports(t->ld));
@@ -119,9 +121,10 @@ static void json_summary(struct torture *t, const struct agg *a, double secs,
 {
 	FILE *f = t->out;
 
-	fprintf(f, "{\"verdict\":\"%s\",\"variant\":\"%s\",\"busted\":%s,\"seed\":%llu,"
-		   "\"threads\":%u,\"guests\":%u,\"mdevs\":%u,\"faults\":%g,\"seconds\":%.3f,"
-		   "\"ops\":%llu,\"ops_per_s\":%.0f,",
+	fprintf(f,
+		"{\"verdict\":\"%s\",\"variant\":\"%s\",\"busted\":%s,\"seed\":%llu,"
+		"\"threads\":%u,\"guests\":%u,\"mdevs\":%u,\"faults\":%g,\"seconds\":%.3f,"
+		"\"ops\":%llu,\"ops_per_s\":%.0f,",
 		r->success ? "SUCCESS" : "FAILURE", sim_variant_name(t->o.variant),
 		t->o.busted ? "true" : "false", (unsigned long long)t->o.seed, t->o.threads,
 		t->o.guests, t->o.mdevs, t->o.fault_rate, secs, a->ops, (double)a->ops / secs);
@@ -131,12 +134,13 @@ static void json_summary(struct torture *t, const struct agg *a, double secs,
 	for (unsigned op = 0; op < torture_nr_ops; op++) {
 		bool first = true;
 
-		fprintf(f, "%s\"%s\":{\"count\":%llu,\"errno\":{", op ? "," : "", torture_ops[op].name,
-			a->per_op[op]);
+		fprintf(f, "%s\"%s\":{\"count\":%llu,\"errno\":{", op ? "," : "",
+			torture_ops[op].name, a->per_op[op]);
 		for (unsigned e = 0; e < T_NERR; e++)
 			if (a->err[op][e]) {
 				fprintf(f, "%s\"%s\":%llu", first ? "" : ",",
-					e == T_NERR - 1 ? "other" : t_errname((int)e), a->err[op][e]);
+					e == T_NERR - 1 ? "other" : t_errname((int)e),
+					a->err[op][e]);
 				first = false;
 			}
 		fprintf(f, "}}");
@@ -144,8 +148,9 @@ static void json_summary(struct torture *t, const struct agg *a, double secs,
 	fprintf(f, "},\"mask_writes\":%llu,\"mask_ebusy\":%llu,\"spurious_ebusy\":%llu,",
 		(unsigned long long)r->mask_writes, (unsigned long long)r->mask_ebusy,
 		(unsigned long long)r->spurious_ebusy);
-	fprintf(f, "\"invariant_checks\":%u,\"invariant_failures\":%u,\"validator_reports\":%u,"
-		   "\"coverage_seen\":%u,\"coverage_declared\":%u,\"leaks\":%u}\n",
+	fprintf(f,
+		"\"invariant_checks\":%u,\"invariant_failures\":%u,\"validator_reports\":%u,"
+		"\"coverage_seen\":%u,\"coverage_declared\":%u,\"leaks\":%u}\n",
 		atomic_load(&t->checks), r->invariant_failures, r->validator_reports, r->cov_seen,
 		r->cov_declared, r->leaks);
 	fflush(f);
@@ -181,12 +186,14 @@ void t_summary(struct torture *t, double secs, struct torture_result *r, const c
 	r->success = !r->invariant_failures && !r->validator_reports && !r->leaks &&
 		     (!t->o.require_coverage || r->cov_seen == r->cov_declared);
 	per_op_table(f, a);
-	fprintf(f, "ops: %llu in %.2f s (%.0f/s, %.2f M/min); admin max/min %llu/%llu %s; "
-		   "guest max/min %llu/%llu %s\n",
+	fprintf(f,
+		"ops: %llu in %.2f s (%.0f/s, %.2f M/min); admin max/min %llu/%llu %s; "
+		"guest max/min %llu/%llu %s\n",
 		a->ops, secs, (double)a->ops / secs, (double)a->ops / secs * 60 / 1e6, a->amax,
 		a->amin, fair(a->amax, a->amin), a->gmax, a->gmin, fair(a->gmax, a->gmin));
-	fprintf(f, "mask writes: %llu, EBUSY: %llu (%.3f%%), spurious EBUSY (in_use trylock): "
-		   "%llu (%.3f%%)\n",
+	fprintf(f,
+		"mask writes: %llu, EBUSY: %llu (%.3f%%), spurious EBUSY (in_use trylock): "
+		"%llu (%.3f%%)\n",
 		a->mask_writes, a->mask_ebusy,
 		a->mask_writes ? 100.0 * (double)a->mask_ebusy / (double)a->mask_writes : 0.0,
 		(unsigned long long)r->spurious_ebusy,

@@ -29,7 +29,7 @@
 #include "torture/torture.h"
 
 #define T_MAX_OPS 40
-#define T_NERR 136       /* errno histogram: 0 = success, 1..134 errnos, 135 = other */
+#define T_NERR 136 /* errno histogram: 0 = success, 1..134 errnos, 135 = other */
 #define T_MAX_POOL 8
 #define T_MAX_THREADS 256
 
@@ -55,16 +55,16 @@ typedef _Atomic unsigned long long tcount;
 struct tthread {
 	struct torture *t;
 	pthread_t tid;
-	unsigned idx;          /* 0..threads-1 admins, then guests */
+	unsigned idx; /* 0..threads-1 admins, then guests */
 	bool guest;
-	unsigned slot;         /* guests: the mdev UUID index this guest uses */
-	uint64_t rng;          /* owned by the thread */
-	uint64_t quota;        /* ops to run (0 = until stopped) */
-	char uuid_buf[40];     /* scratch, owned by the thread */
+	unsigned slot;	   /* guests: the mdev UUID index this guest uses */
+	uint64_t rng;	   /* owned by the thread */
+	uint64_t quota;	   /* ops to run (0 = until stopped) */
+	char uuid_buf[40]; /* scratch, owned by the thread */
 	tcount ops;
 	tcount per_op[T_MAX_OPS];
 	tcount err[T_MAX_OPS][T_NERR];
-	_Atomic int cur_op;    /* -1 idle */
+	_Atomic int cur_op; /* -1 idle */
 	_Atomic uint64_t cur_arg;
 	_Atomic uint64_t op_start_ns; /* 0 idle */
 	atomic_bool done;
@@ -75,8 +75,8 @@ struct torture {
 	struct sim *sim;
 	struct sysfs *fs;
 	struct ld_ctx *ld;
-	FILE *log;  /* the human-readable log (stderr with --json) */
-	FILE *out;  /* the JSON summary */
+	FILE *log;		      /* the human-readable log (stderr with --json) */
+	FILE *out;		      /* the JSON summary */
 	struct vfio_ap_lock_ops lops; /* the variant's table, hooked (watch.c) */
 	const struct vfio_ap_lock_ops *variant_lops; /* the unhooked original */
 	struct krwsem mask_rwsem;
@@ -120,7 +120,6 @@ ADMIN_OP(t_op_unbind_cex4);
 ADMIN_OP(t_op_card_config);
 ADMIN_OP(t_op_host);
 ADMIN_OP(t_op_scan);
-
 
 /* ops.c, ops_guest.c */
 uint64_t t_rand(uint64_t *s);

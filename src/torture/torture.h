@@ -21,25 +21,25 @@
 #include "sim/sim.h"
 
 struct torture_opts {
-	unsigned threads;          /* admin threads (--threads) */
-	unsigned guests;           /* guest threads, one per mdev slot (--guests) */
-	unsigned mdevs;            /* mdev UUIDs in play (--mdevs) */
-	double duration_s;         /* --duration; used when ops == 0 */
-	uint64_t ops;              /* --ops: total operations, split over all threads */
-	uint64_t seed;             /* --seed */
-	enum sim_variant variant;  /* --variant */
-	double fault_rate;         /* --faults: probability an admin op injects a fault */
-	const char *config_path;   /* --config; NULL = built-in default host */
-	bool json;                 /* --json: a JSON summary on out at the end */
-	bool busted;               /* --busted: run the deliberately broken driver */
-	bool require_coverage;     /* --require-coverage: < 100 % of declared edges fails */
-	bool validator_off;        /* --no-validator: ld_set_enabled(false) (benchmark) */
-	bool compare;              /* --compare: v18 then merged, same seed, EBUSY rates */
-	double watchdog_s;         /* --watchdog: an op running longer is a hang */
-	double stat_interval_s;    /* --stat-interval: periodic line (0 = none) */
+	unsigned threads;	    /* admin threads (--threads) */
+	unsigned guests;	    /* guest threads, one per mdev slot (--guests) */
+	unsigned mdevs;		    /* mdev UUIDs in play (--mdevs) */
+	double duration_s;	    /* --duration; used when ops == 0 */
+	uint64_t ops;		    /* --ops: total operations, split over all threads */
+	uint64_t seed;		    /* --seed */
+	enum sim_variant variant;   /* --variant */
+	double fault_rate;	    /* --faults: probability an admin op injects a fault */
+	const char *config_path;    /* --config; NULL = built-in default host */
+	bool json;		    /* --json: a JSON summary on out at the end */
+	bool busted;		    /* --busted: run the deliberately broken driver */
+	bool require_coverage;	    /* --require-coverage: < 100 % of declared edges fails */
+	bool validator_off;	    /* --no-validator: ld_set_enabled(false) (benchmark) */
+	bool compare;		    /* --compare: v18 then merged, same seed, EBUSY rates */
+	double watchdog_s;	    /* --watchdog: an op running longer is a hang */
+	double stat_interval_s;	    /* --stat-interval: periodic line (0 = none) */
 	unsigned check_interval_ms; /* --check-interval: invariant checker period */
-	bool quiet;                /* --quiet: no periodic lines, no progress line */
-	int weight[48];            /* --weight NAME=W overrides; -1 = the table's weight */
+	bool quiet;		    /* --quiet: no periodic lines, no progress line */
+	int weight[48];		    /* --weight NAME=W overrides; -1 = the table's weight */
 };
 
 /* The result of one run, for the benchmark and --compare. */

@@ -121,7 +121,8 @@ static void *checker_main(void *arg)
 			atomic_fetch_add(&t->inv_failures, (unsigned)n);
 			t_record_failure(t, rep);
 			if (!t->o.quiet)
-				fprintf(t->log, "torture: invariant check failed (%d):\n%s", n, rep);
+				fprintf(t->log, "torture: invariant check failed (%d):\n%s", n,
+					rep);
 		}
 		if (!atomic_load(&t->report_seen) && ld_nr_reports(t->ld)) {
 			char *txt = ld_report_text(t->ld);
@@ -151,14 +152,16 @@ static void hang(struct torture *t, struct tthread *stuck, double secs)
 
 		if (s)
 			fprintf(t->log, "  thread %u (%s): in %s for %.1f s\n", i,
-				th->guest ? "guest" : "admin", torture_ops[atomic_load(&th->cur_op)].name,
+				th->guest ? "guest" : "admin",
+				torture_ops[atomic_load(&th->cur_op)].name,
 				(double)(t_now_ns() - s) / 1e9);
 		else
 			fprintf(t->log, "  thread %u (%s): between operations\n", i,
 				th->guest ? "guest" : "admin");
 	}
-	fprintf(t->log, "held locks (the lock each stuck thread waits for is the next one its "
-			"operation takes):\n%s",
+	fprintf(t->log,
+		"held locks (the lock each stuck thread waits for is the next one its "
+		"operation takes):\n%s",
 		dump ? dump : "(no dump)\n");
 	if (reports && *reports)
 		fprintf(t->log, "lock validator reports so far:\n%s", reports);

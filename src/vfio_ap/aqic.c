@@ -48,7 +48,8 @@ uint32_t vfio_ap_irq_disable(struct ap_matrix_dev *md, struct vfio_ap_queue *q)
 			sleep_interval(md);
 			continue;
 		default:
-			klog_printf(vfio_ap_klog(md), "WARNING: vfio_ap: AQIC disable %02x.%04x rc=%u",
+			klog_printf(vfio_ap_klog(md),
+				    "WARNING: vfio_ap: AQIC disable %02x.%04x rc=%u",
 				    AP_QID_CARD(q->apqn), AP_QID_QUEUE(q->apqn), APQSW_RC(sw));
 			vfio_ap_free_aqic_resources(q);
 			return sw;

@@ -15,9 +15,14 @@
 #include "sysfs/sysfs.h"
 #include "vfio_ap/vfio_ap_private.h"
 
-
-enum { A_ASSIGN_ADAPTER, A_UNASSIGN_ADAPTER, A_ASSIGN_DOMAIN, A_UNASSIGN_DOMAIN,
-       A_ASSIGN_CDOM, A_UNASSIGN_CDOM };
+enum {
+	A_ASSIGN_ADAPTER,
+	A_UNASSIGN_ADAPTER,
+	A_ASSIGN_DOMAIN,
+	A_UNASSIGN_DOMAIN,
+	A_ASSIGN_CDOM,
+	A_UNASSIGN_CDOM
+};
 
 /*
  * The six assign/unassign files; the grammar and errnos of each are on the
@@ -85,8 +90,8 @@ SYSFS_SHOW(ap_config_show)
 	kmutex_lock(&m->md->mdevs_lock); /* the model reads a consistent copy */
 	mx = m->matrix;
 	kmutex_unlock(&m->md->mdevs_lock);
-	return snprintf(buf, SYSFS_PAGE, "%s,%s,%s\n", bm_format(&mx.apm, a),
-			bm_format(&mx.aqm, q), bm_format(&mx.adm, d));
+	return snprintf(buf, SYSFS_PAGE, "%s,%s,%s\n", bm_format(&mx.apm, a), bm_format(&mx.aqm, q),
+			bm_format(&mx.adm, d));
 }
 
 /* ap_config: grammar and errnos on vfio_ap_ap_config_store (cfg.c). */
@@ -108,13 +113,19 @@ SYSFS_SHOW(mdev_uevent_show)
 
 static const struct sysfs_attr mdev_attrs[] = {
 	{ .name = "assign_adapter", .mode = 0200, .store = mdev_store, .arg = A_ASSIGN_ADAPTER },
-	{ .name = "unassign_adapter", .mode = 0200, .store = mdev_store,
+	{ .name = "unassign_adapter",
+	  .mode = 0200,
+	  .store = mdev_store,
 	  .arg = A_UNASSIGN_ADAPTER },
 	{ .name = "assign_domain", .mode = 0200, .store = mdev_store, .arg = A_ASSIGN_DOMAIN },
 	{ .name = "unassign_domain", .mode = 0200, .store = mdev_store, .arg = A_UNASSIGN_DOMAIN },
-	{ .name = "assign_control_domain", .mode = 0200, .store = mdev_store,
+	{ .name = "assign_control_domain",
+	  .mode = 0200,
+	  .store = mdev_store,
 	  .arg = A_ASSIGN_CDOM },
-	{ .name = "unassign_control_domain", .mode = 0200, .store = mdev_store,
+	{ .name = "unassign_control_domain",
+	  .mode = 0200,
+	  .store = mdev_store,
 	  .arg = A_UNASSIGN_CDOM },
 	{ .name = "control_domains", .mode = 0444, .show = control_domains_show },
 	{ .name = "matrix", .mode = 0444, .show = matrix_show, .arg = 0 },
@@ -137,8 +148,9 @@ int vfio_ap_mdev_sysfs_add(struct ap_matrix_mdev *m)
 	rc = sysfs_add_files(fs, m->dir, mdev_attrs, sizeof(mdev_attrs) / sizeof(mdev_attrs[0]), m);
 	rc = rc ?: sysfs_add_link(fs, m->dir, "mdev_type", md->type_dir);
 	rc = rc ?: sysfs_add_link(fs, m->dir, "subsystem", sysfs_mkdir_p(fs, "bus/mdev"));
-	rc = rc ?: sysfs_add_link(fs, m->dir, "driver",
-				  sysfs_mkdir_p(fs, "bus/mdev/drivers/vfio_ap_mdev"));
+	rc = rc	   ?:
+		     sysfs_add_link(fs, m->dir, "driver",
+				    sysfs_mkdir_p(fs, "bus/mdev/drivers/vfio_ap_mdev"));
 	snprintf(path, sizeof(path), "kernel/iommu_groups/%u", m->iommu_group);
 	m->group_dir = sysfs_mkdir_p(fs, path);
 	rc = rc ?: sysfs_add_link(fs, m->dir, "iommu_group", m->group_dir);
@@ -217,8 +229,8 @@ int vfio_ap_matrix_sysfs_init(struct ap_matrix_dev *md)
 	sysfs_mkdir_p(fs, "bus/mdev/devices");
 	sysfs_mkdir_p(fs, "bus/mdev/drivers/vfio_ap_mdev");
 	md->matrix_dir = sysfs_mkdir_p(fs, "devices/vfio_ap/matrix");
-	md->type_dir = sysfs_mkdir_p(fs, "devices/vfio_ap/matrix/mdev_supported_types/"
-					 VFIO_AP_MDEV_TYPE);
+	md->type_dir =
+		sysfs_mkdir_p(fs, "devices/vfio_ap/matrix/mdev_supported_types/" VFIO_AP_MDEV_TYPE);
 	md->type_devices_dir = md->type_dir ? sysfs_mkdir(fs, md->type_dir, "devices") : NULL;
 	if (!bus_matrix || !drv || !md->matrix_dir || !md->type_devices_dir)
 		return -ENOMEM;
@@ -227,10 +239,12 @@ int vfio_ap_matrix_sysfs_init(struct ap_matrix_dev *md)
 	rc = rc ?: sysfs_add_link(fs, md->matrix_dir, "subsystem", bus_matrix);
 	rc = rc ?: sysfs_add_link(fs, md->matrix_dir, "driver", drv);
 	rc = rc ?: sysfs_add_link(fs, drv, "matrix", md->matrix_dir);
-	rc = rc ?: sysfs_add_link(fs, sysfs_mkdir_p(fs, "bus/matrix/devices"), "matrix",
-				  md->matrix_dir);
-	rc = rc ?: sysfs_add_link(fs, sysfs_mkdir_p(fs, "class/mdev_bus"), "matrix",
-				  md->matrix_dir);
+	rc = rc	   ?:
+		     sysfs_add_link(fs, sysfs_mkdir_p(fs, "bus/matrix/devices"), "matrix",
+				    md->matrix_dir);
+	rc = rc	   ?:
+		     sysfs_add_link(fs, sysfs_mkdir_p(fs, "class/mdev_bus"), "matrix",
+				    md->matrix_dir);
 	return rc;
 }
 
@@ -249,17 +263,18 @@ SYSFS_SHOW(status_show)
 		if (!bm_test(&m->matrix.apm, apid) || !bm_test(&m->matrix.aqm, apqi))
 			continue;
 		s = m->kvm && bm_test(&m->shadow_apcb.apm, apid) &&
-				    bm_test(&m->shadow_apcb.aqm, apqi)
-			    ? "in use"
-			    : "assigned";
+				    bm_test(&m->shadow_apcb.aqm, apqi) ?
+			    "in use" :
+			    "assigned";
 		break;
 	}
 	release_update_locks_for_mdev(md, NULL);
 	return snprintf(buf, SYSFS_PAGE, "%s\n", s);
 }
 
-static const struct sysfs_attr status_attr = { .name = "status", .mode = 0444,
-						 .show = status_show };
+static const struct sysfs_attr status_attr = { .name = "status",
+					       .mode = 0444,
+					       .show = status_show };
 
 int vfio_ap_queue_status_add(struct vfio_ap_queue *q)
 {

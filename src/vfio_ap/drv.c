@@ -111,9 +111,10 @@ int vfio_ap_mdev_resource_in_use(void *ctx, const bm256 *apm, const bm256 *aqm)
 			continue;
 		bm_for_each(apid, &a)
 			bm_for_each(apqi, &q)
-				klog_printf(vfio_ap_klog(md),
-					    "vfio_ap_mdev %s: Can not reserve queue %02x.%04x for host driver: in use by mdev",
-					    m->uuid, apid, apqi);
+				klog_printf(
+					vfio_ap_klog(md),
+					"vfio_ap_mdev %s: Can not reserve queue %02x.%04x for host driver: in use by mdev",
+					m->uuid, apid, apqi);
 		rc = -EADDRINUSE;
 		break;
 	}

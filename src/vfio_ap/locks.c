@@ -29,8 +29,8 @@
  *   3. matrix_dev->mdevs_lock
  * m may be NULL (then 1 and 3 only).
  */
-void get_update_locks_for_mdev(struct ap_matrix_dev *md, struct ap_matrix_mdev *m)
-	NO_THREAD_SAFETY_ANALYSIS
+void get_update_locks_for_mdev(struct ap_matrix_dev *md,
+			       struct ap_matrix_mdev *m) NO_THREAD_SAFETY_ANALYSIS
 {
 	kmutex_lock(&md->guests_lock);
 	if (m && m->kvm)
@@ -38,8 +38,8 @@ void get_update_locks_for_mdev(struct ap_matrix_dev *md, struct ap_matrix_mdev *
 	kmutex_lock(&md->mdevs_lock);
 }
 
-void release_update_locks_for_mdev(struct ap_matrix_dev *md, struct ap_matrix_mdev *m)
-	NO_THREAD_SAFETY_ANALYSIS
+void release_update_locks_for_mdev(struct ap_matrix_dev *md,
+				   struct ap_matrix_mdev *m) NO_THREAD_SAFETY_ANALYSIS
 {
 	kmutex_unlock(&md->mdevs_lock);
 	if (m && m->kvm)
@@ -63,8 +63,8 @@ void release_update_locks(struct ap_matrix_dev *md, struct kvm *kvm) NO_THREAD_S
  *   3. mdevs_lock
  * Returns that mdev, or NULL. Release with release_update_locks(md, m->kvm).
  */
-struct ap_matrix_mdev *get_update_locks_by_apqn(struct ap_matrix_dev *md, unsigned apqn)
-	NO_THREAD_SAFETY_ANALYSIS
+struct ap_matrix_mdev *get_update_locks_by_apqn(struct ap_matrix_dev *md,
+						unsigned apqn) NO_THREAD_SAFETY_ANALYSIS
 {
 	struct ap_matrix_mdev *m, *found = NULL;
 
@@ -89,8 +89,8 @@ struct ap_matrix_mdev *get_update_locks_by_apqn(struct ap_matrix_dev *md, unsign
  *   3. mdevs_lock
  * Release with release_update_locks(md, q->matrix_mdev's kvm as read here).
  */
-void get_update_locks_for_queue(struct ap_matrix_dev *md, struct vfio_ap_queue *q)
-	NO_THREAD_SAFETY_ANALYSIS
+void get_update_locks_for_queue(struct ap_matrix_dev *md,
+				struct vfio_ap_queue *q) NO_THREAD_SAFETY_ANALYSIS
 {
 	kmutex_lock(&md->guests_lock);
 	if (q->matrix_mdev && q->matrix_mdev->kvm)
@@ -104,8 +104,8 @@ void get_update_locks_for_queue(struct ap_matrix_dev *md, struct vfio_ap_queue *
  *   2. m->kvm->lock, if attached
  *   3. mdevs_lock
  */
-void get_mdev_locks_in_walk(struct ap_matrix_dev *md, struct ap_matrix_mdev *m)
-	NO_THREAD_SAFETY_ANALYSIS
+void get_mdev_locks_in_walk(struct ap_matrix_dev *md,
+			    struct ap_matrix_mdev *m) NO_THREAD_SAFETY_ANALYSIS
 {
 	lockdep_assert_held(&md->guests_lock);
 	if (m->kvm)
@@ -113,8 +113,8 @@ void get_mdev_locks_in_walk(struct ap_matrix_dev *md, struct ap_matrix_mdev *m)
 	kmutex_lock(&md->mdevs_lock);
 }
 
-void release_mdev_locks_in_walk(struct ap_matrix_dev *md, struct ap_matrix_mdev *m)
-	NO_THREAD_SAFETY_ANALYSIS
+void release_mdev_locks_in_walk(struct ap_matrix_dev *md,
+				struct ap_matrix_mdev *m) NO_THREAD_SAFETY_ANALYSIS
 {
 	kmutex_unlock(&md->mdevs_lock);
 	if (m->kvm)
@@ -293,11 +293,10 @@ static const char *const merged_order[] = {
  * dev-set lock, mdev create under the mdev core's list lock, AQIC.
  */
 const struct vfio_ap_lock_edge vfio_ap_common_edges[] = {
-	{ DEV, GUESTS },   { DEV, KVM },      { DEV, MDEVS },    { SCAN, DEV },
-	{ DEV, PERMS },    { SCAN, GUESTS },  { SCAN, KVM },     { SCAN, MDEVS },
-	{ GUESTS, KVM },   { GUESTS, MDEVS }, { KVM, MDEVS },    { DSET, GUESTS },
-	{ DSET, KVM },     { DSET, MDEVS },   { DSET, HOOK },    { HOOK, MDEVS },
-	{ MLIST, GUESTS },
+	{ DEV, GUESTS },  { DEV, KVM },	     { DEV, MDEVS },  { SCAN, DEV },   { DEV, PERMS },
+	{ SCAN, GUESTS }, { SCAN, KVM },     { SCAN, MDEVS }, { GUESTS, KVM }, { GUESTS, MDEVS },
+	{ KVM, MDEVS },	  { DSET, GUESTS },  { DSET, KVM },   { DSET, MDEVS }, { DSET, HOOK },
+	{ HOOK, MDEVS },  { MLIST, GUESTS },
 };
 const size_t vfio_ap_nr_common_edges =
 	sizeof(vfio_ap_common_edges) / sizeof(vfio_ap_common_edges[0]);

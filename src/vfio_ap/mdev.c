@@ -167,7 +167,6 @@ static void mdev_remove(struct ap_matrix_mdev *m)
 	release_update_locks_for_mdev(md, NULL);
 }
 
-
 /* Removes an mdev; the caller owns the `removing` claim. */
 static void mdev_destroy(struct ap_matrix_mdev *m)
 {
@@ -291,13 +290,14 @@ void vfio_ap_mdev_request(struct ap_matrix_mdev *m, unsigned count)
 	if (m->req_trigger) {
 		if (count % 10 == 0)
 			klog_printf(vfio_ap_klog(md),
-				    "vfio_ap_mdev %s: Relaying device request to user (#%u)", m->uuid,
-				    count);
+				    "vfio_ap_mdev %s: Relaying device request to user (#%u)",
+				    m->uuid, count);
 		m->req_signals++;
 	} else if (count == 0) {
-		klog_printf(vfio_ap_klog(md),
-			    "vfio_ap_mdev %s: No device request registered, blocked until released by user",
-			    m->uuid);
+		klog_printf(
+			vfio_ap_klog(md),
+			"vfio_ap_mdev %s: No device request registered, blocked until released by user",
+			m->uuid);
 	}
 	release_update_locks_for_mdev(md, m);
 }

@@ -34,9 +34,10 @@ static int verify_no_sharing(struct ap_matrix_mdev *m)
 			continue;
 		bm_for_each(a, &apm)
 			bm_for_each(d, &aqm)
-				klog_printf(vfio_ap_klog(md),
-					    "vfio_ap_mdev %s: Userspace may not assign queue %02x.%04x to mdev: already assigned to %s",
-					    m->uuid, a, d, o->uuid);
+				klog_printf(
+					vfio_ap_klog(md),
+					"vfio_ap_mdev %s: Userspace may not assign queue %02x.%04x to mdev: already assigned to %s",
+					m->uuid, a, d, o->uuid);
 		return -EADDRINUSE;
 	}
 	return 0;
@@ -204,8 +205,7 @@ out:
  * grammar. EINVAL / ERANGE parse; ENODEV above adm_max; already in that
  * state: success. No ownership or sharing check (§4.7).
  */
-ssize_t vfio_ap_control_domain(struct ap_matrix_mdev *m, bool assign, const char *buf,
-			       size_t count)
+ssize_t vfio_ap_control_domain(struct ap_matrix_mdev *m, bool assign, const char *buf, size_t count)
 {
 	struct ap_matrix_dev *md = m->md;
 	unsigned long id;

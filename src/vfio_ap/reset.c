@@ -17,7 +17,10 @@
 #include "kernel/klog.h"
 #include "vfio_ap/vfio_ap_private.h"
 
-struct klog *vfio_ap_klog(struct ap_matrix_dev *md) { return md->svc.log; }
+struct klog *vfio_ap_klog(struct ap_matrix_dev *md)
+{
+	return md->svc.log;
+}
 
 static void interval_sleep(struct ap_matrix_dev *md)
 {
@@ -65,12 +68,14 @@ void vfio_ap_mdev_reset_queue(struct ap_matrix_dev *md, struct vfio_ap_queue *q)
 		 * the configuration (a scan is removing it), so its interrupts
 		 * are gone; keeping the NIB pinned would outlive the guest.
 		 */
-		klog_printf(vfio_ap_klog(md), "WARNING: vfio_ap: PQAP/ZAPQ for %02x.%04x failed with rc=%u",
+		klog_printf(vfio_ap_klog(md),
+			    "WARNING: vfio_ap: PQAP/ZAPQ for %02x.%04x failed with rc=%u",
 			    AP_QID_CARD(q->apqn), AP_QID_QUEUE(q->apqn), APQSW_RC(q->reset_status));
 		vfio_ap_free_aqic_resources(q);
 		break;
 	default:
-		klog_printf(vfio_ap_klog(md), "WARNING: vfio_ap: PQAP/ZAPQ for %02x.%04x failed with rc=%u",
+		klog_printf(vfio_ap_klog(md),
+			    "WARNING: vfio_ap: PQAP/ZAPQ for %02x.%04x failed with rc=%u",
 			    AP_QID_CARD(q->apqn), AP_QID_QUEUE(q->apqn), APQSW_RC(q->reset_status));
 		break;
 	}
@@ -94,10 +99,11 @@ void vfio_ap_flush_reset(struct ap_matrix_dev *md, struct vfio_ap_queue *q)
 		rc = APQSW_RC(sw);
 		if (rc == AP_RESPONSE_RESET_IN_PROGRESS || rc == AP_RESPONSE_BUSY) {
 			if (++polls % 50 == 0)
-				klog_printf(vfio_ap_klog(md),
-					    "vfio_ap: Waited %ums for reset of queue %02x.%04x (%u, %u, %u)",
-					    elapsed, AP_QID_CARD(q->apqn), AP_QID_QUEUE(q->apqn), rc,
-					    !!(sw & APQSW_EMPTY), !!(sw & APQSW_IRQ));
+				klog_printf(
+					vfio_ap_klog(md),
+					"vfio_ap: Waited %ums for reset of queue %02x.%04x (%u, %u, %u)",
+					elapsed, AP_QID_CARD(q->apqn), AP_QID_QUEUE(q->apqn), rc,
+					!!(sw & APQSW_EMPTY), !!(sw & APQSW_IRQ));
 			continue;
 		}
 		if (rc == 0x35 || rc == 0x36) {

@@ -41,12 +41,12 @@ struct ap_matrix {
 
 /* All but the first two fields: GUARDED_BY(ap_matrix_dev.mdevs_lock). */
 struct vfio_ap_queue {
-	struct ap_matrix_dev *md;          /* const */
-	unsigned apqn;                     /* const */
-	struct ap_queue *apq;              /* the bus device, const while bound */
+	struct ap_matrix_dev *md; /* const */
+	unsigned apqn;		  /* const */
+	struct ap_queue *apq;	  /* the bus device, const while bound */
 	/* every writer holds both (update locks); get_update_locks_for_queue reads under guests_lock */
-	struct ap_matrix_mdev *matrix_mdev
-		GUARDED_BY_ANY(ap_matrix_dev.guests_lock, ap_matrix_dev.mdevs_lock);
+	struct ap_matrix_mdev *matrix_mdev GUARDED_BY_ANY(ap_matrix_dev.guests_lock,
+							  ap_matrix_dev.mdevs_lock);
 	uint64_t saved_iova GUARDED_BY(ap_matrix_dev.mdevs_lock); /* 0 = no NIB pinned */
 	/* VFIO_AP_ISC_INVALID = none */
 	uint8_t saved_isc GUARDED_BY(ap_matrix_dev.mdevs_lock);
@@ -76,9 +76,9 @@ struct vfio_ap_qrow {
 };
 
 struct ap_matrix_mdev {
-	struct ap_matrix_dev *md;          /* const */
-	char uuid[37];                     /* const */
-	unsigned iommu_group;              /* const */
+	struct ap_matrix_dev *md; /* const */
+	char uuid[37];		  /* const */
+	unsigned iommu_group;	  /* const */
 	/* in md->mdev_list (+ mdevs_lock to remove) */
 	struct list_head node GUARDED_BY(md->guests_lock);
 	/*
@@ -91,7 +91,7 @@ struct ap_matrix_mdev {
 	struct ap_matrix shadow_apcb GUARDED_BY_ANY(md->guests_lock, md->mdevs_lock);
 	/* set and cleared by open/close, under the dev-set lock and all update locks */
 	struct kvm *kvm GUARDED_BY_ANY(md->dev_set_lock, md->guests_lock, md->mdevs_lock);
-	struct kvm_pqap_hook pqap_hook;    /* const after create */
+	struct kvm_pqap_hook pqap_hook; /* const after create */
 	/*
 	 * qtable: the queues both assigned and bound to vfio_ap ("linked"),
 	 * by APID row (allocated on first link) and as a list for iteration.
@@ -112,8 +112,8 @@ struct ap_matrix_mdev {
 	bool open GUARDED_BY(md->dev_set_lock);
 	/* mdev core state */
 	struct list_head core_node GUARDED_BY(md->mdev_core_lock); /* in md->core_list */
-	atomic_bool removing;              /* set once, under mdev_core_lock */
-	atomic_int users;                  /* references from vfio_ap_mdev_get */
+	atomic_bool removing; /* set once, under mdev_core_lock */
+	atomic_int users;     /* references from vfio_ap_mdev_get */
 	struct sysfs_node *dir, *group_dir;
 };
 
@@ -148,8 +148,8 @@ struct vfio_ap_lock_ops {
 	 * attach/detach: take the locks and install (or remove) the pqap hook;
 	 * true if installing found another mdev's hook (left in place)
 	 */
-	bool (*set_hook_lock)(struct ap_matrix_dev *md, struct kvm *kvm,
-			      struct kvm_pqap_hook *hook, bool install)
+	bool (*set_hook_lock)(struct ap_matrix_dev *md, struct kvm *kvm, struct kvm_pqap_hook *hook,
+			      bool install)
 		HOOK_ACQUIRES(md->guests_lock, kvm->lock, md->mdevs_lock);
 	void (*set_hook_unlock)(struct ap_matrix_dev *md, struct kvm *kvm)
 		HOOK_RELEASES(md->guests_lock, kvm->lock, md->mdevs_lock);
@@ -167,7 +167,7 @@ extern const struct vfio_ap_lock_ops vfio_ap_lock_merged, vfio_ap_lock_v18,
 	vfio_ap_lock_v18_blocking;
 
 struct ap_matrix_dev {
-	struct kservices svc;              /* const after init */
+	struct kservices svc; /* const after init */
 	struct ap_bus *bus;
 	const struct vfio_ap_lock_ops *lops;
 	struct kmutex guests_lock;
@@ -177,19 +177,19 @@ struct ap_matrix_dev {
 	struct list_head mdev_list GUARDED_BY(guests_lock);
 	struct ap_driver vfio_ap_drv;
 	/* mdev core / VFIO core state */
-	struct kmutex mdev_core_lock;      /* "mdev_list_lock": uuids in use, leaf */
-	struct kmutex dev_set_lock;        /* "&dev_set->lock": open/close */
+	struct kmutex mdev_core_lock; /* "mdev_list_lock": uuids in use, leaf */
+	struct kmutex dev_set_lock;   /* "&dev_set->lock": open/close */
 	/* every mdev by uuid */
 	struct list_head core_list GUARDED_BY(mdev_core_lock);
 	atomic_int available_instances;
 	atomic_uint next_iommu_group;
-	atomic_int nr_mdevs, nr_queues;    /* live objects (leak check) */
-	unsigned reset_interval_us;        /* AP_RESET_INTERVAL (default 0 in the sim) */
+	atomic_int nr_mdevs, nr_queues; /* live objects (leak check) */
+	unsigned reset_interval_us;	/* AP_RESET_INTERVAL (default 0 in the sim) */
 	/* event counters (statistics, benchmarks; relaxed atomics) */
-	atomic_ullong nr_push;             /* PUSHes that reached a guest */
-	atomic_ullong nr_zapq;             /* ZAPQs issued by the driver */
-	atomic_ullong nr_reset_polls;      /* reset-verification TAPQ polls */
-	atomic_ullong nr_reset_waits;      /* waits for a reset batch (>= 20 ms each in the kernel) */
+	atomic_ullong nr_push;	      /* PUSHes that reached a guest */
+	atomic_ullong nr_zapq;	      /* ZAPQs issued by the driver */
+	atomic_ullong nr_reset_polls; /* reset-verification TAPQ polls */
+	atomic_ullong nr_reset_waits; /* waits for a reset batch (>= 20 ms each in the kernel) */
 	struct sysfs_node *matrix_dir, *type_dir, *type_devices_dir;
 };
 
