@@ -211,7 +211,9 @@ void ap_queue_device_del(struct ap_bus *bus, struct ap_queue *q) REQUIRES(bus->s
 void ap_queue_device_del(struct ap_bus *bus, struct ap_queue *q)
 {
 	kmutex_lock(&q->dev.device_lock);
+	ld_sched_access(bus->svc.ld, &q->dev.dead, true);
 	q->dev.dead = true;
+	kwake_up(&bus->scan_wq); /* a store of this device waiting for a scan: give up */
 	ap_queue_release_driver(bus, q);
 	kmutex_unlock(&q->dev.device_lock);
 	kmutex_lock(&bus->queues_lock);
@@ -271,7 +273,9 @@ void ap_card_device_del(struct ap_bus *bus, struct ap_card *c)
 		if (c->queues[d])
 			ap_queue_device_del(bus, c->queues[d]);
 	kmutex_lock(&c->dev.device_lock);
+	ld_sched_access(bus->svc.ld, &c->dev.dead, true);
 	c->dev.dead = true;
+	kwake_up(&bus->scan_wq); /* a store of this device waiting for a scan: give up */
 	ap_card_release_driver(bus, c);
 	kmutex_unlock(&c->dev.device_lock);
 	bus->cards[c->id] = NULL;
@@ -332,7 +336,7 @@ static void ap_bus_revise_bindings(struct ap_bus *bus, const struct old_perms *o
 	kmutex_lock(&bus->scan_mutex);
 	for_each_queue_locked(bus, revise_one, old);
 	ap_bus_check_bindings_complete(bus);
-	kmutex_unlock(&bus->scan_mutex);
+	ap_scan_unlock(bus);
 }
 
 /*
@@ -506,7 +510,7 @@ int ap_driver_register(struct ap_bus *bus, struct ap_driver *drv)
 	}
 	for_each_queue_locked(bus, attach_one, NULL);
 	ap_bus_check_bindings_complete(bus);
-	kmutex_unlock(&bus->scan_mutex);
+	ap_scan_unlock(bus);
 	return rc;
 }
 
@@ -529,5 +533,5 @@ void ap_driver_unregister(struct ap_bus *bus, struct ap_driver *drv)
 	kmutex_unlock(&bus->perms_mutex);
 	sysfs_remove(bus->svc.fs, drv->dir);
 	drv->dir = NULL;
-	kmutex_unlock(&bus->scan_mutex);
+	ap_scan_unlock(bus);
 }

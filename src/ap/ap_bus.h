@@ -31,6 +31,7 @@
 #include "base/list.h"
 #include "kernel/services.h"
 #include "lockdep/lockdep.h"
+#include "lockdep/sched.h"
 
 struct sysfs_node;
 struct ap_queue;
@@ -105,6 +106,7 @@ struct ap_bus {
 	struct kmutex scan_mutex;
 	struct kmutex perms_mutex;
 	struct kmutex queues_lock;
+	struct kwaitq scan_wq;		   /* woken when scan_mutex is released or a device dies */
 	bm256 apm GUARDED_BY(perms_mutex); /* ap_perms.apm: reserved for default drivers */
 	bm256 aqm GUARDED_BY(perms_mutex);
 	struct ap_config_info qci GUARDED_BY(scan_mutex);
@@ -144,6 +146,8 @@ void ap_bus_scan(struct ap_bus *bus);
  * for this store to return, so give up instead of waiting for it.
  */
 void ap_bus_scan_from_device(struct ap_bus *bus, struct ap_device_common *self);
+/* Releases scan_mutex and wakes a store waiting for it (ap_bus_scan_from_device). */
+void ap_scan_unlock(struct ap_bus *bus) RELEASE(bus->scan_mutex);
 
 /* ap_get_qdev: the queue device with a reference, or NULL. */
 struct ap_queue *ap_get_qdev(struct ap_bus *bus, unsigned apqn);

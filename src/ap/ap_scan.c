@@ -143,20 +143,29 @@ void ap_bus_scan(struct ap_bus *bus)
 {
 	kmutex_lock(&bus->scan_mutex);
 	ap_scan_bus_locked(bus);
+	ap_scan_unlock(bus);
+}
+
+void ap_scan_unlock(struct ap_bus *bus)
+{
 	kmutex_unlock(&bus->scan_mutex);
+	kwake_up(&bus->scan_wq);
 }
 
 void ap_bus_scan_from_device(struct ap_bus *bus, struct ap_device_common *self)
 {
-	struct timespec ms = { 0, 1000000L };
+	for (;;) {
+		unsigned long long ticket = kwaitq_ticket(&bus->scan_wq);
 
-	while (!kmutex_trylock(&bus->scan_mutex)) {
+		if (kmutex_trylock(&bus->scan_mutex))
+			break;
+		ld_sched_access(bus->svc.ld, &self->dead, false);
 		if (atomic_load(&self->dead))
 			return; /* that scan removes us, and it has seen the new state */
-		nanosleep(&ms, NULL);
+		kwaitq_wait(&bus->scan_wq, ticket, 0);
 	}
 	ap_scan_bus_locked(bus);
-	kmutex_unlock(&bus->scan_mutex);
+	ap_scan_unlock(bus);
 }
 
 int ap_bus_init(struct ap_bus *bus, const struct kservices *svc, struct ap_hw *hw,
@@ -171,6 +180,7 @@ int ap_bus_init(struct ap_bus *bus, const struct kservices *svc, struct ap_hw *h
 	kmutex_init(&bus->scan_mutex, svc->ld, "ap_scan_bus_mutex");
 	kmutex_init(&bus->perms_mutex, svc->ld, "ap_perms_mutex");
 	kmutex_init(&bus->queues_lock, svc->ld, "ap_queues_lock");
+	kwaitq_init(&bus->scan_wq, svc->ld, "ap scan_mutex released");
 	bus->apm = *apmask;
 	bus->aqm = *aqmask;
 	INIT_LIST_HEAD(&bus->drivers);
@@ -191,7 +201,7 @@ void ap_bus_shutdown(struct ap_bus *bus)
 	for (unsigned a = 0; a < BM_BITS; a++)
 		if (bus->cards[a])
 			ap_card_device_del(bus, bus->cards[a]);
-	kmutex_unlock(&bus->scan_mutex);
+	ap_scan_unlock(bus);
 }
 
 void ap_bus_destroy(struct ap_bus *bus)
@@ -199,4 +209,5 @@ void ap_bus_destroy(struct ap_bus *bus)
 	kmutex_destroy(&bus->queues_lock);
 	kmutex_destroy(&bus->perms_mutex);
 	kmutex_destroy(&bus->scan_mutex);
+	kwaitq_destroy(&bus->scan_wq);
 }

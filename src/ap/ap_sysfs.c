@@ -52,7 +52,7 @@ SYSFS_SHOW(qci_mask_show)
 
 	kmutex_lock(&bus->scan_mutex);
 	qci = bus->qci;
-	kmutex_unlock(&bus->scan_mutex);
+	ap_scan_unlock(bus);
 	if (!qci.valid)
 		return snprintf(buf, SYSFS_PAGE, "not supported\n");
 	return show_mask(attr->arg == 0 ? &qci.apm : attr->arg == 1 ? &qci.aqm : &qci.adm, buf);
@@ -65,7 +65,7 @@ SYSFS_SHOW(max_id_show)
 
 	kmutex_lock(&bus->scan_mutex);
 	qci = bus->qci;
-	kmutex_unlock(&bus->scan_mutex);
+	ap_scan_unlock(bus);
 	return snprintf(buf, SYSFS_PAGE, "%d\n",
 			attr->arg ? ap_max_domain_id(&qci) : ap_max_adapter_id(&qci));
 }
@@ -90,7 +90,7 @@ SYSFS_STORE(ap_domain_store)
 		return -EINVAL;
 	kmutex_lock(&bus->scan_mutex);
 	maxd = ap_max_domain_id(&bus->qci);
-	kmutex_unlock(&bus->scan_mutex);
+	ap_scan_unlock(bus);
 	kmutex_lock(&bus->perms_mutex);
 	ok = d >= 0 && d <= maxd && bm_test(&bus->aqm, (unsigned)d);
 	kmutex_unlock(&bus->perms_mutex);
@@ -171,7 +171,7 @@ SYSFS_SHOW(features_show)
 	kmutex_lock(&bus->scan_mutex);
 	apxa = bus->qci.apxa;
 	valid = bus->qci.valid;
-	kmutex_unlock(&bus->scan_mutex);
+	ap_scan_unlock(bus);
 	if (!valid)
 		return snprintf(buf, SYSFS_PAGE, "-\n");
 	return snprintf(buf, SYSFS_PAGE, "APSC %sQACT RC8A\n", apxa ? "APXA " : "");

@@ -80,4 +80,21 @@ static inline enum ld_verdict ld_release_fast(struct ld_map *map, int want,
 	return LD_GO;
 }
 
+/* Scheduling-point hooks of the wrappers: one load and a branch without a scheduler. */
+static inline void ld_sched_before(struct ld_map *map, enum ld_sched_op op, void *obj)
+{
+	struct ld_ctx *c = map->ctx;
+
+	if (c && __builtin_expect(__atomic_load_n(&c->sched, __ATOMIC_RELAXED) != NULL, 0))
+		ld_sched_point(c, op, obj, map, 0);
+}
+
+static inline void ld_sched_after_release(struct ld_map *map, void *obj, bool write)
+{
+	struct ld_ctx *c = map->ctx;
+
+	if (c && __builtin_expect(__atomic_load_n(&c->sched, __ATOMIC_RELAXED) != NULL, 0))
+		ld_sched_release(c, obj, write);
+}
+
 #endif

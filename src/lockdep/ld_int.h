@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "lockdep/lockdep.h"
+#include "lockdep/sched.h"
 
 #define LD_MAX_DEPTH 48	  /* held locks per thread (kernel: MAX_LOCK_DEPTH) */
 #define LD_MAX_RANKS 64	  /* declared order entries (one bit each) */
@@ -144,6 +145,10 @@ struct ld_ctx {
 	struct ld_set report_keys G;
 	void (*sink)(void *arg, const char *line) G;
 	void *sink_arg G;
+
+	/* the controlled scheduler (sched.h): set while no other thread runs */
+	const struct ld_sched_ops *sched;
+	void *sched_arg;
 
 	/* BFS scratch, sized to cap_classes * 2 */
 	unsigned *bfs_queue G;

@@ -58,6 +58,7 @@ void kmutex_destroy_at(struct kmutex *m, struct ld_site s)
 
 void kmutex_lock_at(struct kmutex *m, struct ld_site s) NO_THREAD_SAFETY_ANALYSIS
 {
+	ld_sched_before(&m->dep, LD_SCHED_LOCK, m);
 	if (ld_on(m->dep.ctx) && ld_acquire_fast(&m->dep, LD_W, &s) == LD_SKIP)
 		return;
 	pthread_mutex_lock(&m->m);
@@ -67,6 +68,7 @@ void kmutex_lock_at(struct kmutex *m, struct ld_site s) NO_THREAD_SAFETY_ANALYSI
 void kmutex_lock_nested_at(struct kmutex *m, unsigned subclass,
 			   struct ld_site s) NO_THREAD_SAFETY_ANALYSIS
 {
+	ld_sched_before(&m->dep, LD_SCHED_LOCK, m);
 	if (ld_on(m->dep.ctx) && ld_acquire(&m->dep, LD_W, subclass, false, &s) == LD_SKIP)
 		return;
 	pthread_mutex_lock(&m->m);
@@ -75,6 +77,7 @@ void kmutex_lock_nested_at(struct kmutex *m, unsigned subclass,
 
 bool kmutex_trylock_at(struct kmutex *m, struct ld_site s) NO_THREAD_SAFETY_ANALYSIS
 {
+	ld_sched_before(&m->dep, LD_SCHED_TRYLOCK, m);
 	if (pthread_mutex_trylock(&m->m))
 		return false;
 	set_owner(m);
@@ -93,6 +96,7 @@ void kmutex_unlock_at(struct kmutex *m, struct ld_site s) NO_THREAD_SAFETY_ANALY
 	}
 	__atomic_store_n(&m->owned, 0, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&m->m);
+	ld_sched_after_release(&m->dep, m, true);
 }
 
 bool kmutex_is_locked(struct kmutex *m)

@@ -58,6 +58,7 @@ static void read_lock(struct krwsem *s, bool recursive)
 
 void down_read_at(struct krwsem *s, struct ld_site site) NO_THREAD_SAFETY_ANALYSIS
 {
+	ld_sched_before(&s->dep, LD_SCHED_DOWN_READ, s);
 	if (ld_on(s->dep.ctx) && ld_acquire_fast(&s->dep, LD_READ, &site) == LD_SKIP)
 		return;
 	read_lock(s, false);
@@ -65,6 +66,7 @@ void down_read_at(struct krwsem *s, struct ld_site site) NO_THREAD_SAFETY_ANALYS
 
 void down_read_recursive_at(struct krwsem *s, struct ld_site site) NO_THREAD_SAFETY_ANALYSIS
 {
+	ld_sched_before(&s->dep, LD_SCHED_DOWN_READ_RECURSIVE, s);
 	if (ld_on(s->dep.ctx) && ld_acquire_fast(&s->dep, LD_RREAD, &site) == LD_SKIP)
 		return;
 	read_lock(s, true);
@@ -72,6 +74,7 @@ void down_read_recursive_at(struct krwsem *s, struct ld_site site) NO_THREAD_SAF
 
 void down_write_at(struct krwsem *s, struct ld_site site) NO_THREAD_SAFETY_ANALYSIS
 {
+	ld_sched_before(&s->dep, LD_SCHED_DOWN_WRITE, s);
 	if (ld_on(s->dep.ctx) && ld_acquire_fast(&s->dep, LD_W, &site) == LD_SKIP)
 		return;
 	pthread_mutex_lock(&s->m);
@@ -88,6 +91,7 @@ bool down_read_trylock_at(struct krwsem *s, struct ld_site site) NO_THREAD_SAFET
 {
 	bool ok;
 
+	ld_sched_before(&s->dep, LD_SCHED_DOWN_READ_TRY, s);
 	pthread_mutex_lock(&s->m);
 	ok = !s->writer && !s->writers_waiting;
 	if (ok)
@@ -102,6 +106,7 @@ bool down_write_trylock_at(struct krwsem *s, struct ld_site site) NO_THREAD_SAFE
 {
 	bool ok;
 
+	ld_sched_before(&s->dep, LD_SCHED_DOWN_WRITE_TRY, s);
 	pthread_mutex_lock(&s->m);
 	ok = !s->writer && !s->readers;
 	if (ok) {
@@ -122,6 +127,7 @@ void up_read_at(struct krwsem *s, struct ld_site site) NO_THREAD_SAFETY_ANALYSIS
 	if (s->readers > 0 && --s->readers == 0)
 		pthread_cond_broadcast(&s->cond);
 	pthread_mutex_unlock(&s->m);
+	ld_sched_after_release(&s->dep, s, false);
 }
 
 void up_write_at(struct krwsem *s, struct ld_site site) NO_THREAD_SAFETY_ANALYSIS
@@ -134,6 +140,7 @@ void up_write_at(struct krwsem *s, struct ld_site site) NO_THREAD_SAFETY_ANALYSI
 		pthread_cond_broadcast(&s->cond);
 	}
 	pthread_mutex_unlock(&s->m);
+	ld_sched_after_release(&s->dep, s, true);
 }
 
 /* --- assertions ---------------------------------------------------------- */

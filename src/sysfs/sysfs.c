@@ -183,7 +183,7 @@ struct sysfs *sysfs_new(struct ld_ctx *ld) GUARD_EXEMPT("the tree is not yet pub
 	krwsem_init(&fs->tree_lock, ld, "&sysfs->tree_lock");
 	fs->ld = ld;
 	pthread_mutex_init(&fs->drain_mu, NULL);
-	pthread_cond_init(&fs->drain_cv, NULL);
+	kwaitq_init(&fs->drain_wq, ld, "sysfs drain");
 	INIT_LIST_HEAD(&fs->calls);
 	INIT_LIST_HEAD(&fs->all);
 	fs->nbuckets = HASH_MIN;
@@ -206,7 +206,7 @@ void sysfs_free(struct sysfs *fs) GUARD_EXEMPT("no call may be running: the tree
 	}
 	free(fs->hash);
 	krwsem_destroy(&fs->tree_lock);
-	pthread_cond_destroy(&fs->drain_cv);
+	kwaitq_destroy(&fs->drain_wq);
 	pthread_mutex_destroy(&fs->drain_mu);
 	free(fs);
 }

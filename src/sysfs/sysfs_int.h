@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "base/list.h"
+#include "lockdep/sched.h"
 #include "sysfs/sysfs.h"
 
 #define SYSFS_MAX_HOPS 40 /* symlinks followed in one walk (ELOOP) */
@@ -63,13 +64,14 @@ struct sysfs {
 	uint64_t next_ino GUARDED_BY(tree_lock);
 	uint64_t next_removal GUARDED_BY(tree_lock);
 	/*
-	 * drain_mu/drain_cv: a plain pthread pair, deliberately outside the
-	 * lock validator. It only guards the calls list, is held for a few
+	 * drain_mu: a plain pthread mutex, deliberately outside the lock
+	 * validator. It only guards the calls list, is held for a few
 	 * instructions, never while calling out or taking another lock, so
-	 * it cannot take part in any lock-order cycle.
+	 * it cannot take part in any lock-order cycle. A removal waits for
+	 * calls to end on drain_wq (a scheduling point, lockdep/sched.h).
 	 */
 	pthread_mutex_t drain_mu;
-	pthread_cond_t drain_cv;
+	struct kwaitq drain_wq;
 	struct list_head calls GUARDED_BY(drain_mu);
 	struct list_head all GUARDED_BY(drain_mu); /* every allocated node */
 };

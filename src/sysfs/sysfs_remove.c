@@ -6,8 +6,8 @@
  *
  * A show/store in flight is a struct sysfs_call on the caller's stack,
  * linked into fs->calls under drain_mu. A removal marks the nodes it
- * unlinked with its own id, then sleeps on drain_cv until no call of
- * another thread is on such a node; call_end broadcasts when the node it
+ * unlinked with its own id, then waits on drain_wq until no call of
+ * another thread is on such a node; call_end wakes it when the node it
  * leaves has been removed. A call can only begin while its node is linked
  * (checked under tree_lock), so no new call can appear on a removed node.
  */
@@ -22,6 +22,7 @@ void sysfs__call_begin(struct sysfs *fs, struct sysfs_node *n, struct sysfs_call
 	sysfs_node_get(n);
 	c->node = n;
 	c->thread = pthread_self();
+	ld_sched_access(fs->ld, &fs->drain_mu, true);
 	pthread_mutex_lock(&fs->drain_mu);
 	list_add_tail(&c->entry, &fs->calls);
 	pthread_mutex_unlock(&fs->drain_mu);
@@ -29,35 +30,42 @@ void sysfs__call_begin(struct sysfs *fs, struct sysfs_node *n, struct sysfs_call
 
 void sysfs__call_end(struct sysfs *fs, struct sysfs_call *c)
 {
+	bool removed;
+
+	ld_sched_access(fs->ld, &fs->drain_mu, true);
 	pthread_mutex_lock(&fs->drain_mu);
 	list_del_init(&c->entry);
-	if (sysfs__removed(c->node))
-		pthread_cond_broadcast(&fs->drain_cv);
+	removed = sysfs__removed(c->node);
 	pthread_mutex_unlock(&fs->drain_mu);
+	if (removed)
+		kwake_up(&fs->drain_wq);
 	sysfs_node_put(c->node);
+}
+
+/* Is another thread running a call on a node removed by removal id? */
+static bool drain_busy(struct sysfs *fs, uint64_t id)
+{
+	pthread_t self = pthread_self();
+	struct sysfs_call *c;
+	bool busy = false;
+
+	ld_sched_access(fs->ld, &fs->drain_mu, false);
+	pthread_mutex_lock(&fs->drain_mu);
+	list_for_each_entry(c, &fs->calls, entry) {
+		if (!pthread_equal(c->thread, self) &&
+		    __atomic_load_n(&c->node->removed_by, __ATOMIC_ACQUIRE) == id) {
+			busy = true;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&fs->drain_mu);
+	return busy;
 }
 
 /* Waits until no other thread runs a call on a node removed by removal id. */
 static void drain(struct sysfs *fs, uint64_t id)
 {
-	pthread_t self = pthread_self();
-	struct sysfs_call *c;
-	bool busy;
-
-	pthread_mutex_lock(&fs->drain_mu);
-	do {
-		busy = false;
-		list_for_each_entry(c, &fs->calls, entry) {
-			if (!pthread_equal(c->thread, self) &&
-			    __atomic_load_n(&c->node->removed_by, __ATOMIC_ACQUIRE) == id) {
-				busy = true;
-				break;
-			}
-		}
-		if (busy)
-			pthread_cond_wait(&fs->drain_cv, &fs->drain_mu);
-	} while (busy);
-	pthread_mutex_unlock(&fs->drain_mu);
+	kwait_event(&fs->drain_wq, !drain_busy(fs, id));
 }
 
 /*

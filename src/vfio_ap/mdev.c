@@ -36,17 +36,26 @@ struct ap_matrix_mdev *vfio_ap_mdev_get(struct ap_matrix_dev *md, const char *uu
 
 	kmutex_lock(&md->mdev_core_lock);
 	m = core_find(md, uuid);
+	if (m)
+		ld_sched_access(md->svc.ld, &m->removing, false);
 	if (m && atomic_load(&m->removing))
 		m = NULL;
-	if (m)
+	if (m) {
+		ld_sched_access(md->svc.ld, &m->users, true);
 		atomic_fetch_add(&m->users, 1);
+	}
 	kmutex_unlock(&md->mdev_core_lock);
 	return m;
 }
 
+/* Drops a reference; the last one wakes a remove waiting in wait_until_closed. */
 void vfio_ap_mdev_put(struct ap_matrix_mdev *m)
 {
-	atomic_fetch_sub(&m->users, 1);
+	struct ap_matrix_dev *md = m->md;
+
+	ld_sched_access(md->svc.ld, &m->users, true);
+	if (atomic_fetch_sub(&m->users, 1) == 1)
+		kwake_up(&md->release_wq);
 }
 
 /* vfio_ap_mdev_probe: allocate and publish on mdev_list. */
@@ -94,6 +103,7 @@ long vfio_ap_mdev_create(struct ap_matrix_dev *md, const char *buf, size_t count
 		kmutex_unlock(&md->mdev_core_lock);
 		return -EEXIST;
 	}
+	ld_sched_access(md->svc.ld, &md->available_instances, false);
 	if (atomic_load(&md->available_instances) <= 0) {
 		kmutex_unlock(&md->mdev_core_lock);
 		return -EUSERS;
@@ -103,6 +113,7 @@ long vfio_ap_mdev_create(struct ap_matrix_dev *md, const char *buf, size_t count
 		kmutex_unlock(&md->mdev_core_lock);
 		return -ENOMEM;
 	}
+	ld_sched_access(md->svc.ld, &md->available_instances, true);
 	atomic_fetch_sub(&md->available_instances, 1);
 	/* our reference: a remove that finds the new files waits until they are all there */
 	atomic_store(&m->users, 1);
@@ -110,39 +121,51 @@ long vfio_ap_mdev_create(struct ap_matrix_dev *md, const char *buf, size_t count
 	kmutex_unlock(&md->mdev_core_lock);
 	rc = vfio_ap_mdev_sysfs_add(m);
 	vfio_ap_mdev_put(m);
-	if (rc && !atomic_exchange(&m->removing, true))
-		mdev_destroy(m); /* the device never fully appeared: unwind it */
+	if (rc) {
+		ld_sched_access(md->svc.ld, &m->removing, true);
+		if (!atomic_exchange(&m->removing, true))
+			mdev_destroy(m); /* the device never fully appeared: unwind it */
+	}
 	return rc ? rc : (long)count;
 }
 
-static void sleep_ms(unsigned ms)
+static unsigned long long now_ms(void)
 {
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	struct timespec ts;
 
-	nanosleep(&ts, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long long)ts.tv_sec * 1000ULL +
+	       (unsigned long long)ts.tv_nsec / 1000000ULL;
 }
 
 /*
- * VFIO unregister: call request() until the user closes the device (at
- * once, then every 10 s), and wait for references from vfio_ap_mdev_get.
+ * VFIO unregister: call request() while the user keeps the device open (at
+ * once, then every 10 s), and wait for the close and for references from
+ * vfio_ap_mdev_get to go; close and the last put wake md->release_wq.
  */
 static void wait_until_closed(struct ap_matrix_mdev *m)
 {
 	struct ap_matrix_dev *md = m->md;
-	unsigned count = 0, waited = 0;
+	unsigned long long next_request = 0;
+	unsigned count = 0;
 
 	for (;;) {
+		unsigned long long ticket = kwaitq_ticket(&md->release_wq), now;
 		bool open;
 
 		kmutex_lock(&md->dev_set_lock);
 		open = m->open;
 		kmutex_unlock(&md->dev_set_lock);
+		ld_sched_access(md->svc.ld, &m->users, false);
 		if (!open && atomic_load(&m->users) == 0)
 			return;
-		if (open && waited % 10000 == 0)
+		now = now_ms();
+		if (open && now >= next_request) {
 			vfio_ap_mdev_request(m, count++);
-		sleep_ms(1);
-		waited++;
+			next_request = now + 10000;
+			continue; /* the request may have led to a close already */
+		}
+		kwaitq_wait(&md->release_wq, ticket, open ? (unsigned)(next_request - now) : 0);
 	}
 }
 
@@ -178,6 +201,7 @@ static void mdev_destroy(struct ap_matrix_mdev *m)
 	kmutex_lock(&md->mdev_core_lock);
 	list_del_init(&m->core_node);
 	kmutex_unlock(&md->mdev_core_lock);
+	ld_sched_access(md->svc.ld, &md->available_instances, true);
 	atomic_fetch_add(&md->available_instances, 1);
 	atomic_fetch_sub(&md->nr_mdevs, 1);
 	free(m);
@@ -200,6 +224,7 @@ long vfio_ap_mdev_remove_store(struct ap_matrix_mdev *m, const char *buf, size_t
 	if (!v)
 		return (long)count;
 	kmutex_lock(&md->mdev_core_lock);
+	ld_sched_access(md->svc.ld, &m->removing, true);
 	claimed = !atomic_exchange(&m->removing, true);
 	kmutex_unlock(&md->mdev_core_lock);
 	if (!claimed)
@@ -235,6 +260,7 @@ int vfio_ap_mdev_open(struct ap_matrix_mdev *m, struct kvm *kvm)
 	int rc = 0;
 
 	kmutex_lock(&md->dev_set_lock);
+	ld_sched_access(md->svc.ld, &m->removing, false);
 	if (m->open || atomic_load(&m->removing)) {
 		rc = m->open ? -EBUSY : -ENODEV;
 		kmutex_unlock(&md->dev_set_lock);
@@ -274,6 +300,7 @@ void vfio_ap_mdev_close(struct ap_matrix_mdev *m)
 	}
 	m->open = false;
 	kmutex_unlock(&md->dev_set_lock);
+	kwake_up(&md->release_wq);
 }
 
 void vfio_ap_mdev_request(struct ap_matrix_mdev *m, unsigned count)

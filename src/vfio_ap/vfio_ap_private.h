@@ -26,6 +26,7 @@
 #include "kernel/services.h"
 #include "kvm/kvm.h"
 #include "lockdep/lockdep.h"
+#include "lockdep/sched.h"
 
 #define VFIO_AP_ISC_INVALID 0xff
 #define MAX_ZDEV_ENTRIES_EXT 65536
@@ -179,6 +180,7 @@ struct ap_matrix_dev {
 	/* mdev core / VFIO core state */
 	struct kmutex mdev_core_lock; /* "mdev_list_lock": uuids in use, leaf */
 	struct kmutex dev_set_lock;   /* "&dev_set->lock": open/close */
+	struct kwaitq release_wq;     /* woken by close and by the last mdev put */
 	/* every mdev by uuid */
 	struct list_head core_list GUARDED_BY(mdev_core_lock);
 	atomic_int available_instances;
