@@ -23,6 +23,8 @@
  * synchronised with, before another one reports).
  *
  * A description stays on its line: a newline in it is printed as "\n".
+ * A description that ends in " # TODO reason" marks TAP's expected
+ * failure: a failed check that does not count as failed.
  */
 #ifndef VAS_TAP_H
 #define VAS_TAP_H
@@ -43,10 +45,10 @@ static inline __attribute__((format(printf, 2, 0), unused)) bool tap__vok(bool c
 {
 	char desc[1024];
 
-	tap__state.n++;
-	if (!cond)
-		tap__state.failed++;
 	vsnprintf(desc, sizeof(desc), fmt, ap);
+	tap__state.n++;
+	if (!cond && !strstr(desc, " # TODO"))
+		tap__state.failed++;
 	printf("%sok %d - ", cond ? "" : "not ", tap__state.n);
 	for (const char *p = desc; *p; p++)
 		if (*p == '\n')
