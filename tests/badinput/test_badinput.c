@@ -100,7 +100,8 @@ static const struct row rows[] = {
 	{ "devices/ap/card05/online", false, { E, E, E, E, E, "+", "+", E, E, E, E, E, E }, "0" },
 	/* interface.md 4: the apmask grammar; no in_use veto */
 	/* "-1": adapter 1 is not in the host configuration (3-6): no change */
-	{ "sim/host/adapters", false, { "+", "+", E, "=", E, "+", E, "+", E, "+", E, E, "+" }, "+7" },
+	{ "sim/host/adapters", false, { "+", "+", E, "=", E, "+", E, "+", E, "+", E, E, "+" },
+	  "+7" },
 	MASK("sim/host/usage_domains", "+", "-1"),
 	MASK("sim/host/control_domains", "+", "-1"),
 	/* interface.md 4: a UUID [format=]; a line that is no UUID is EINVAL */
@@ -268,7 +269,8 @@ static void one(const struct row *r, unsigned col, const char *s, size_t len)
 		ok = tap_ok(!strcmp(errname(e), want) && same, "%s %s: %s, state unchanged%s",
 			    r->path, cell, want, todo_note);
 	if (!ok) {
-		tap_diag("got %s (rc %zd), snapshot %s", errname(e), rc, same ? "unchanged" : "CHANGED");
+		tap_diag("got %s (rc %zd), snapshot %s", errname(e), rc,
+			 same ? "unchanged" : "CHANGED");
 		if (!same && before && after) {
 			diag_lines_gone("before:", before, after);
 			diag_lines_gone("after: ", after, before);

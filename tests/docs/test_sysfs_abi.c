@@ -152,8 +152,8 @@ static void compare(struct walk *w, const char *file)
 			append(&doc, &dlen, line);
 	}
 	if (tap_ok(f && in, "%s has a <!-- tree --> block", file))
-		tap_same_text(doc, model, "%s lists the model's tree (%zu nodes after folding)", file,
-			      w->n);
+		tap_same_text(doc, model, "%s lists the model's tree (%zu nodes after folding)",
+			      file, w->n);
 	if (f)
 		fclose(f);
 	free(doc);

@@ -137,7 +137,8 @@ int main(void)
 	tap_ok(wr(r.fs, "sim/guests/" U "/reset", "1") > 0, "and succeeds again once cleared");
 
 	pthread_create(&t, NULL, do_remove, &r);
-	if (!tap_ok(wait_for(request_taken_or_returned, &r), "the driver takes the remove request")) {
+	if (!tap_ok(wait_for(request_taken_or_returned, &r),
+		    "the driver takes the remove request")) {
 		tap_diag("hang guard: no request and no return after %d s", HANG_GUARD_S);
 		return tap_done(); /* the remover is stuck in the driver: no teardown */
 	}
@@ -150,7 +151,8 @@ int main(void)
 	tap_ok(!atomic_load(&r.done), "remove still has not returned when the guest is released");
 	tap_ok(wr(r.fs, "sim/guests/stop", U) > 0, "guest stopped");
 	if (!tap_ok(wait_for(returned, &r), "remove returns once the guest is gone")) {
-		tap_diag("hang guard: remove still blocked %d s after the guest stopped", HANG_GUARD_S);
+		tap_diag("hang guard: remove still blocked %d s after the guest stopped",
+			 HANG_GUARD_S);
 		return tap_done();
 	}
 	pthread_join(t, NULL);
