@@ -1,9 +1,13 @@
 #!/bin/sh
 # Runs the test suite of one build directory and ends with "N passed, N failed".
 # usage: scripts/run-tests.sh BUILDDIR [meson test args...]
+# Every meson timeout is a hang guard, far above a test's time on a slow or
+# loaded machine (no test waits against a deadline); VAS_TIMEOUT_MULTIPLIER
+# (default 1) stretches them all for an unusually slow one, e.g. emulation.
 b=$1
 shift
-meson test -C "$b" --print-errorlogs "$@" >"$b/test-output.txt" 2>&1
+meson test -C "$b" --print-errorlogs --timeout-multiplier "${VAS_TIMEOUT_MULTIPLIER:-1}" "$@" \
+	>"$b/test-output.txt" 2>&1
 rc=$?
 grep -E '^ *[0-9]+/[0-9]+ ' "$b/test-output.txt" | sed 's/  */ /g'
 ok=$(sed -n 's/^Ok: *\([0-9]*\).*/\1/p' "$b/test-output.txt")

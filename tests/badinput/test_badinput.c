@@ -7,13 +7,22 @@
  * vfio_ap with apmask "-3-4", one mdev with adapter 3, domain 5, control
  * domain 1, a guest started on it), dumps the relevant files, writes the
  * string and compares. The expected column comes from design.md §3.2–§3.8
- * and §3.6 (and design.md §13 for sim/), not from the implementation:
- * "+" marks a string the grammar accepts and that changes state (only the
- * result is checked), "=" one accepted without any change (snapshot
- * checked), "?" one whose outcome the spec leaves to the C library
- * (sscanf on overflow) - not checked. Strings, in column order: empty,
- * "\n", blanks, "-1", "+", "0x", "0X1", 23-digit overflow, 4095 '1's
- * (4096 written; sysfs keeps 4095), NUL first, non-ASCII, "5x", "256".
+ * (and design.md §13 for sim/; section numbers below are design.md's), not from the
+ * implementation: an errno name means that errno and the snapshot
+ * unchanged; "+" marks a string the grammar accepts and that changes state
+ * (the byte count returned and the snapshot changed: this is also what
+ * shows that the snapshot sees every attribute the table writes); "=" one
+ * accepted without any change (byte count, snapshot unchanged). Strings, in
+ * column order: empty, "\n", blanks, "-1", "+", "0x", "0X1", 23-digit
+ * overflow, 4095 '1's (4096 written; sysfs keeps 4095), NUL first,
+ * non-ASCII, "5x", "256".
+ *
+ * The overflowing numbers of the sscanf("%d"/"%i") stores: the kernel's
+ * vsscanf (lib/vsprintf.c, simple_strntoll) ignores overflow, the value
+ * wraps modulo 2^64 and is truncated to int. 23 nines give -159383553
+ * (0xf67fffff), 4095 ones give -954437177 (0xc71c71c7): both negative,
+ * so every range check of those stores (ap_domain 0..max, config_time
+ * 5..120, config and online 0/1) answers EINVAL.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -31,81 +40,132 @@
 
 struct row {
 	const char *path;
-	bool no_guest; /* remove blocks while a guest holds the device (2.2) */
-	const char *expect[NSTR]; /* errno name, "+", "=" or "?" */
+	/* the fixture without its guest: remove blocks while a guest holds the
+	 * device (2.2); start needs a device no guest holds */
+	bool no_guest;
+	const char *expect[NSTR]; /* errno name, "+" or "=" */
+	/* a valid string that changes the snapshot: the control showing that
+	 * the snapshot would see it had a bad string been taken (NULL: no
+	 * single valid write changes the fixture, said where) */
+	const char *control;
 };
 
 #define E "EINVAL"
-#define KSTRTOUL(path, x0x1, x256) { path, false, { E, E, E, E, E, E, x0x1, "ERANGE", "ERANGE", E, E, E, x256 } }
-#define MASK(path, x9999) { path, false, { "+", "+", E, "+", E, "+", E, x9999, E, "+", E, E, "+" } }
-#define ALL(path, e) { path, false, { e, e, e, e, e, e, e, e, e, e, e, e, e } }
+#define KSTRTOUL(path, x0x1, x256, ctl) \
+	{ path, false, { E, E, E, E, E, E, x0x1, "ERANGE", "ERANGE", E, E, E, x256 }, ctl }
+#define MASK(path, x9999, ctl) \
+	{ path, false, { "+", "+", E, "+", E, "+", E, x9999, E, "+", E, E, "+" }, ctl }
+#define ALL(path, e, ctl) { path, false, { e, e, e, e, e, e, e, e, e, e, e, e, e }, ctl }
 
 static const struct row rows[] = {
-	/* 2.3: kstrtoul(0); parse, range (ENODEV), already set / not set, ownership */
-	KSTRTOUL(MDEV "assign_adapter", "EADDRNOTAVAIL", "ENODEV"),
-	KSTRTOUL(MDEV "unassign_adapter", "=", "ENODEV"),
-	KSTRTOUL(MDEV "assign_domain", "+", "ENODEV"),
-	KSTRTOUL(MDEV "unassign_domain", "=", "ENODEV"),
-	KSTRTOUL(MDEV "assign_control_domain", "=", "ENODEV"),
-	KSTRTOUL(MDEV "unassign_control_domain", "+", "ENODEV"),
-	/* 2.8: fewer than three fields, or a bad field */
-	ALL(MDEV "ap_config", E),
-	/* 2.2: kstrtoul, unparsable (overflow too) EINVAL, 0 no-op, else remove */
-	{ MDEV "remove", true, { E, E, E, E, E, E, "+", E, E, E, E, E, "+" } },
-	/* 2.2: 36 or 37 bytes, else EINVAL */
-	ALL("devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create", E),
-	/* 2.7: zero digits = all zeros; 23 hex digits are a valid absolute mask.
+	/* §3.3: kstrtoul(0); parse, range (ENODEV), already set / not set, ownership */
+	KSTRTOUL(MDEV "assign_adapter", "EADDRNOTAVAIL", "ENODEV", "4"),
+	KSTRTOUL(MDEV "unassign_adapter", "=", "ENODEV", "3"),
+	KSTRTOUL(MDEV "assign_domain", "+", "ENODEV", "6"),
+	KSTRTOUL(MDEV "unassign_domain", "=", "ENODEV", "5"),
+	KSTRTOUL(MDEV "assign_control_domain", "=", "ENODEV", "2"),
+	KSTRTOUL(MDEV "unassign_control_domain", "+", "ENODEV", "1"),
+	/* §3.8: fewer than three fields, or a bad field */
+	ALL(MDEV "ap_config", E, "0,0,0"),
+	/* §3.2: kstrtoul, unparsable (overflow too) EINVAL, 0 no-op, else remove */
+	{ MDEV "remove", true, { E, E, E, E, E, E, "+", E, E, E, E, E, "+" }, "1" },
+	/* §3.2: 36 or 37 bytes, else EINVAL */
+	ALL("devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create", E,
+	    "b0b0b0b0-0000-4000-8000-000000000002"),
+	/* §3.7: zero digits = all zeros; 23 hex digits are a valid absolute mask.
 	 * apmask "99..." reserves adapter 3 again: in_use -> EBUSY. */
-	MASK("bus/ap/apmask", "EBUSY"),
-	MASK("bus/ap/aqmask", "+"),
-	/* 2.5: sscanf %i, 0..max, in aqmask; %i reads "0x" as 0 and "0X1" as 1 */
-	{ "bus/ap/ap_domain", false, { E, E, E, E, E, "+", "+", "?", "?", E, E, "+", E } },
-	/* 2.5: sscanf %d, 5..120 ("5x" reads 5) */
-	{ "bus/ap/config_time", false, { E, E, E, E, E, E, E, "?", "?", E, E, "+", E } },
-	/* 2.5: kstrtobool looks at the first character(s) */
-	{ "bus/ap/poll_thread", false, { E, E, E, E, E, "=", "=", E, "+", E, E, E, E } },
-	/* 2.5: kstrtoul(0), > 120e9 EINVAL */
-	KSTRTOUL("bus/ap/poll_timeout", "+", "+"),
-	/* 2.6 / driver core: a name that is no device -> ENODEV */
-	ALL("bus/ap/drivers/vfio_ap/bind", "ENODEV"),
-	ALL("bus/ap/drivers/vfio_ap/unbind", "ENODEV"),
-	ALL("bus/ap/drivers/cex4queue/bind", "ENODEV"),
-	ALL("bus/ap/drivers/cex4queue/unbind", "ENODEV"),
-	/* 2.6: sscanf %d, 0 or 1 ("0x", "0X1" read 0: deconfigure) */
-	{ "devices/ap/card05/config", false, { E, E, E, E, E, "+", "+", "?", "?", E, E, E, E } },
-	{ "devices/ap/card05/online", false, { E, E, E, E, E, "=", "=", "?", "?", E, E, E, E } },
-	/* design.md §13: the apmask grammar; no in_use veto */
-	MASK("sim/host/adapters", "+"),
-	MASK("sim/host/usage_domains", "+"),
-	MASK("sim/host/control_domains", "+"),
-	/* design.md §13: a UUID [format=]; a line that is no UUID is EINVAL */
-	ALL("sim/guests/start", E),
-	ALL("sim/guests/stop", E),
-	ALL("sim/guests/" UUID "/aqic", E),
+	MASK("bus/ap/apmask", "EBUSY", "-5"),
+	MASK("bus/ap/aqmask", "+", "-6"),
+	/* §3.5: sscanf %i, 0..max, in aqmask; %i reads "0x" as 0 (the default
+	 * domain already: no change) and "0X1" as 1; overflow wraps (above) */
+	{ "bus/ap/ap_domain", false, { E, E, E, E, E, "=", "+", E, E, E, E, "+", E }, "3" },
+	/* §3.5: sscanf %d, 5..120 ("5x" reads 5); overflow wraps (above) */
+	{ "bus/ap/config_time", false, { E, E, E, E, E, E, E, E, E, E, E, "+", E }, "60" },
+	/* §3.5: kstrtobool looks at the first character(s) */
+	{ "bus/ap/poll_thread", false, { E, E, E, E, E, "=", "=", E, "+", E, E, E, E }, "1" },
+	/* §3.5: kstrtoul(0), > 120e9 EINVAL */
+	KSTRTOUL("bus/ap/poll_timeout", "+", "+", "1000"),
+	/* §3.6 / driver core: a name that is no device -> ENODEV. Every queue is
+	 * bound in the fixture, so no bind changes it (a bind needs an unbind
+	 * first: two writes); an unbind changes the bindings count. */
+	ALL("bus/ap/drivers/vfio_ap/bind", "ENODEV", NULL),
+	ALL("bus/ap/drivers/vfio_ap/unbind", "ENODEV", "04.0005"),
+	ALL("bus/ap/drivers/cex4queue/bind", "ENODEV", NULL),
+	ALL("bus/ap/drivers/cex4queue/unbind", "ENODEV", "05.0001"),
+	/* §3.6: sscanf %d, 0 or 1 ("0x", "0X1" read 0: deconfigure); overflow
+	 * wraps (above) */
+	{ "devices/ap/card05/config", false, { E, E, E, E, E, "+", "+", E, E, E, E, E, E }, "0" },
+	/* §3.6: card online, sscanf %d, 0 or 1; "0x", "0X1" read 0:
+	 * the card goes zcrypt-offline and online reads 0 */
+	{ "devices/ap/card05/online", false, { E, E, E, E, E, "+", "+", E, E, E, E, E, E }, "0" },
+	/* §13.1: the apmask grammar; no in_use veto */
+	/* "-1": adapter 1 is not in the host configuration (3-6): no change */
+	{ "sim/host/adapters", false, { "+", "+", E, "=", E, "+", E, "+", E, "+", E, E, "+" },
+	  "+7" },
+	MASK("sim/host/usage_domains", "+", "-1"),
+	MASK("sim/host/control_domains", "+", "-1"),
+	/* §13.2: a UUID [format=]; a line that is no UUID is EINVAL */
+	{ "sim/guests/start", true, { E, E, E, E, E, E, E, E, E, E, E, E, E }, UUID },
+	ALL("sim/guests/stop", E, UUID),
+	ALL("sim/guests/" UUID "/aqic", E, "03.0005 disable"),
 };
 
+/*
+ * The state a write could change: every attribute the table writes (or its
+ * effect: bind/unbind move the counts of bindings, create the available
+ * instances, remove the mdev's files, the guest files the guest's APCB and
+ * its last AQIC result) and what those writes drive (matrices, the guest,
+ * the queue's status and interrupt state).
+ */
 static const char *const snap_files[] = {
 	"bus/ap/apmask", "bus/ap/aqmask", "bus/ap/ap_domain", "bus/ap/config_time",
 	"bus/ap/poll_thread", "bus/ap/poll_timeout", "bus/ap/bindings", "sim/host/adapters",
 	"sim/host/usage_domains", "sim/host/control_domains", MDEV "matrix", MDEV "ap_config",
 	MDEV "guest_matrix", MDEV "control_domains", "devices/ap/card05/config",
+	"devices/ap/card05/online",
 	"devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/available_instances",
-	"sim/guests/" UUID "/apcb", "devices/ap/card03/03.0005/status",
+	"sim/guests/" UUID "/apcb", "sim/guests/" UUID "/aqic", "devices/ap/card03/03.0005/status",
+	"devices/ap/card03/03.0005/interrupt",
 };
+#define NSNAP (sizeof(snap_files) / sizeof(snap_files[0]))
 
-static char *snapshot(struct sysfs *fs)
+/*
+ * One "path: content" line per file, the content's newlines written as
+ * "\n" ("(absent)" if the file cannot be read).
+ */
+static char *snapshot(struct sysfs *fs, unsigned *absent)
 {
-	size_t cap = 64 * 1024, used = 0;
-	char *out = calloc(1, cap), buf[SYSFS_PAGE + 1];
+	char *out = NULL, buf[SYSFS_PAGE + 1];
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
 
-	for (size_t i = 0; out && i < sizeof(snap_files) / sizeof(snap_files[0]); i++) {
+	*absent = 0;
+	for (size_t i = 0; f && i < NSNAP; i++) {
 		ssize_t n = sysfs_read(fs, snap_files[i], buf, SYSFS_PAGE);
 
-		buf[n < 0 ? 0 : n] = 0;
-		used += (size_t)snprintf(out + used, cap - used, "%s: %s\n", snap_files[i],
-					 n < 0 ? "(absent)" : buf);
+		fprintf(f, "%s: %s", snap_files[i], n < 0 ? "(absent)" : "");
+		for (ssize_t k = 0; k < n; k++)
+			fputs(buf[k] == '\n' ? "\\n" : (char[2]){ buf[k], 0 }, f);
+		fputc('\n', f);
+		*absent += n < 0;
 	}
+	if (f)
+		fclose(f);
 	return out;
+}
+
+/* The lines of a that b lacks, as diagnostics. */
+static void diag_lines_gone(const char *what, const char *a, const char *b)
+{
+	for (const char *p = a; *p; p += strcspn(p, "\n") + 1) {
+		int n = (int)strcspn(p, "\n");
+		const char *q = b;
+
+		while (*q && (strncmp(q, p, (size_t)n) || q[n] != '\n'))
+			q += strcspn(q, "\n") + 1;
+		if (!*q)
+			tap_diag("%s %.*s", what, n, p);
+	}
 }
 
 static int wr(struct sysfs *fs, const char *path, const char *s)
@@ -153,39 +213,87 @@ static const char *errname(int e)
 	return "other";
 }
 
+/*
+ * Cells where the model is known to differ from the spec: still checked
+ * against the spec, reported as TAP TODO (an expected failure) with the
+ * reason, until the model follows.
+ */
+static const struct { const char *path; unsigned col; const char *why; } todo[] = {
+	{ "devices/ap/card05/online", 5, "model: card online store does not set zcrypt-online" },
+	{ "devices/ap/card05/online", 6, "model: card online store does not set zcrypt-online" },
+	{ "devices/ap/card05/online", NSTR, "model: card online store does not set zcrypt-online" },
+};
+
+static const char *todo_of(const struct row *r, unsigned col)
+{
+	for (size_t i = 0; i < sizeof(todo) / sizeof(todo[0]); i++)
+		if (todo[i].col == col && !strcmp(todo[i].path, r->path))
+			return todo[i].why;
+	return NULL;
+}
+
+/* Cell col of row r, or with col NSTR its control, which must change state. */
 static void one(const struct row *r, unsigned col, const char *s, size_t len)
 {
-	const char *want = r->expect[col];
+	const char *want = col < NSTR ? r->expect[col] : "+", *why = todo_of(r, col);
 	struct sim *sim = fixture(!r->no_guest);
-	char *before, *after, leaks[1024];
+	ssize_t taken = (ssize_t)(len > SYSFS_PAGE - 1 ? SYSFS_PAGE - 1 : len);
+	char *before, *after, leaks[1024], cell[16], todo_note[128] = "";
+	unsigned absent;
+	bool ok, same;
 	ssize_t rc;
 	int e;
 
+	if (col < NSTR)
+		snprintf(cell, sizeof(cell), "[%u]", col);
+	else
+		snprintf(cell, sizeof(cell), "control \"%s\"", s);
 	if (!sim) {
-		tap_ok(false, "%s [%u]: fixture", r->path, col);
+		tap_ok(false, "%s %s: fixture", r->path, cell);
 		return;
 	}
-	before = snapshot(sim_sysfs(sim));
+	if (why)
+		snprintf(todo_note, sizeof(todo_note), " # TODO %s", why);
+	before = snapshot(sim_sysfs(sim), &absent);
 	rc = sysfs_write(sim_sysfs(sim), r->path, s, len);
 	e = rc < 0 ? (int)-rc : 0;
-	after = snapshot(sim_sysfs(sim));
-	if (!strcmp(want, "?"))
-		tap_ok(true, "%s [%u]: %s (outcome left open by the spec) # SKIP", r->path, col,
-		       errname(e));
-	else if (!strcmp(want, "+"))
-		tap_ok(e == 0 && rc == (ssize_t)(len > SYSFS_PAGE - 1 ? SYSFS_PAGE - 1 : len),
-		       "%s [%u]: accepted (got %s)", r->path, col, errname(e));
+	after = snapshot(sim_sysfs(sim), &absent);
+	same = before && after && !strcmp(before, after);
+	if (!strcmp(want, "+"))
+		ok = tap_ok(rc == taken && !same, "%s %s: accepted, state changed (got %s)%s",
+			    r->path, cell, errname(e), todo_note);
 	else if (!strcmp(want, "="))
-		tap_ok(e == 0 && !strcmp(before, after), "%s [%u]: accepted, no change (got %s)",
-		       r->path, col, errname(e));
-	else if (!tap_ok(!strcmp(errname(e), want) && !strcmp(before, after),
-			 "%s [%u]: %s, state unchanged", r->path, col, want))
-		tap_diag("got %s; snapshot %s", errname(e),
-			 strcmp(before, after) ? "CHANGED" : "unchanged");
+		ok = tap_ok(rc == taken && same, "%s %s: accepted, no change (got %s)%s", r->path,
+			    cell, errname(e), todo_note);
+	else
+		ok = tap_ok(!strcmp(errname(e), want) && same, "%s %s: %s, state unchanged%s",
+			    r->path, cell, want, todo_note);
+	if (!ok) {
+		tap_diag("got %s (rc %zd), snapshot %s", errname(e), rc,
+			 same ? "unchanged" : "CHANGED");
+		if (!same && before && after) {
+			diag_lines_gone("before:", before, after);
+			diag_lines_gone("after: ", after, before);
+		}
+	}
 	if (sim_free(sim, leaks, sizeof(leaks)))
-		tap_ok(false, "%s [%u]: shutdown: %s", r->path, col, leaks);
+		tap_ok(false, "%s %s: shutdown: %s", r->path, cell, leaks);
 	free(before);
 	free(after);
+}
+
+/* The snapshot reads real files: in the fixture every one of them exists. */
+static void fixture_snapshot(void)
+{
+	struct sim *sim = fixture(true);
+	unsigned absent = NSNAP;
+	char *snap = sim ? snapshot(sim_sysfs(sim), &absent) : NULL;
+
+	if (!tap_ok(snap && absent == 0, "fixture: all %zu snapshot files readable", NSNAP) && snap)
+		tap_diag("%s", snap);
+	free(snap);
+	if (sim)
+		sim_free(sim, NULL, 0);
 }
 
 int main(void)
@@ -198,8 +306,12 @@ int main(void)
 	};
 
 	memset(big, '1', sizeof(big));
-	for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++)
+	fixture_snapshot();
+	for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
 		for (unsigned c = 0; c < NSTR; c++)
 			one(&rows[r], c, strs[c].s, strs[c].len);
+		if (rows[r].control)
+			one(&rows[r], NSTR, rows[r].control, strlen(rows[r].control));
+	}
 	return tap_done();
 }

@@ -8,15 +8,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tap.h"
 #include "vfio_ap/vfio_ap_private.h"
 
-static int check(FILE *f, const struct vfio_ap_lock_ops *ops, int *t)
+/* Appends line and a newline to the text at *t (of length *len). */
+static void append(char **t, size_t *len, const char *line)
 {
-	char line[256], tag[64];
-	size_t i = 0;
-	int in = 0, ok = 1;
+	size_t n = strlen(line);
+
+	*t = realloc(*t, *len + n + 2);
+	memcpy(*t + *len, line, n);
+	(*t)[*len + n] = '\n';
+	*len += n + 1;
+	(*t)[*len] = '\0';
+}
+
+/* One TAP line: the backquoted names of the block equal ops->order. */
+static void check(FILE *f, const char *path, const struct vfio_ap_lock_ops *ops)
+{
+	char line[256], tag[64], *doc = calloc(1, 1), *table = calloc(1, 1);
+	size_t dlen = 0, tlen = 0;
+	bool in = false;
 
 	snprintf(tag, sizeof(tag), "<!-- order:%s -->", ops->name);
+	for (size_t i = 0; i < ops->norder; i++)
+		append(&table, &tlen, ops->order[i]);
 	rewind(f);
 	while (fgets(line, sizeof(line), f)) {
 		char *a, *b;
@@ -32,31 +48,24 @@ static int check(FILE *f, const struct vfio_ap_lock_ops *ops, int *t)
 		if (!a || !b)
 			continue;
 		*b = 0;
-		if (i >= ops->norder || strcmp(a + 1, ops->order[i])) {
-			printf("# %s rank %zu: docs say %s, table says %s\n", ops->name, i + 1,
-			       a + 1, i < ops->norder ? ops->order[i] : "(nothing)");
-			ok = 0;
-		}
-		i++;
+		append(&doc, &dlen, a + 1);
 	}
-	if (i != ops->norder)
-		ok = 0;
-	printf("%s %d - docs/locking.md order:%s matches the validator's table (%zu/%zu)\n",
-	       ok && in ? "ok" : "not ok", ++*t, ops->name, i, ops->norder);
-	return ok && in;
+	if (tap_ok(in, "%s has a block %s", path, tag))
+		tap_same_text(doc, table, "%s order:%s matches the validator's table (%zu ranks)",
+			      path, ops->name, ops->norder);
+	free(doc);
+	free(table);
 }
 
 int main(int argc, char **argv)
 {
-	FILE *f = fopen(argc > 1 ? argv[1] : "docs/locking.md", "r");
-	int t = 0, ok;
+	const char *path = argc > 1 ? argv[1] : "docs/locking.md";
+	FILE *f = fopen(path, "r");
 
-	if (!f) {
-		printf("1..1\nnot ok 1 - cannot open docs/locking.md\n");
-		return 1;
-	}
-	ok = check(f, &vfio_ap_lock_merged, &t) & check(f, &vfio_ap_lock_v18, &t);
-	printf("1..%d\n", t);
+	if (!tap_ok(f != NULL, "open %s", path))
+		return tap_done();
+	check(f, path, &vfio_ap_lock_merged);
+	check(f, path, &vfio_ap_lock_v18);
 	fclose(f);
-	return ok ? 0 : 1;
+	return tap_done();
 }

@@ -18,6 +18,7 @@
 
 #include "sim/sim.h"
 #include "sysfs/sysfs.h"
+#include "tap.h"
 
 #define U "3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f"
 
@@ -117,16 +118,29 @@ static void wr(struct sysfs *fs, const char *p, const char *v)
 	}
 }
 
-static int compare(struct walk *w, const char *file)
+/* Appends line and a newline to the text at *t (of length *len). */
+static void append(char **t, size_t *len, const char *line)
+{
+	size_t n = strlen(line);
+
+	*t = realloc(*t, *len + n + 2);
+	memcpy(*t + *len, line, n);
+	(*t)[*len + n] = '\n';
+	*len += n + 1;
+	(*t)[*len] = '\0';
+}
+
+/* One TAP line: the block of file equals the model's (sorted) lines. */
+static void compare(struct walk *w, const char *file)
 {
 	FILE *f = fopen(file, "r");
-	char line[1200];
-	size_t i = 0;
-	int in = 0, bad = 0;
+	char line[1200], *doc = calloc(1, 1), *model = calloc(1, 1);
+	size_t dlen = 0, mlen = 0;
+	bool in = false;
 
-	if (!f)
-		return printf("not ok 1 - cannot open %s\n1..1\n", file), 1;
-	while (fgets(line, sizeof(line), f)) {
+	for (size_t i = 0; i < w->n; i++)
+		append(&model, &mlen, w->lines[i]);
+	while (f && fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\n")] = 0;
 		if (!in) {
 			in = !strcmp(line, "<!-- tree -->");
@@ -134,24 +148,16 @@ static int compare(struct walk *w, const char *file)
 		}
 		if (!strcmp(line, "<!-- end -->"))
 			break;
-		if (!strncmp(line, "```", 3))
-			continue;
-		if (i >= w->n || strcmp(line, w->lines[i])) {
-			printf("# doc line %zu: \"%s\"\n#  model says \"%s\"\n", i + 1, line,
-			       i < w->n ? w->lines[i] : "(end)");
-			bad = 1;
-			break;
-		}
-		i++;
+		if (strncmp(line, "```", 3))
+			append(&doc, &dlen, line);
 	}
-	fclose(f);
-	if (!bad && i != w->n) {
-		printf("# the model has %zu lines, the doc %zu\n", w->n, i);
-		bad = 1;
-	}
-	printf("%s 1 - %s lists the model's tree (%zu nodes after folding)\n1..1\n",
-	       bad || !in ? "not ok" : "ok", file, w->n);
-	return bad || !in;
+	if (tap_ok(f && in, "%s has a <!-- tree --> block", file))
+		tap_same_text(doc, model, "%s lists the model's tree (%zu nodes after folding)",
+			      file, w->n);
+	if (f)
+		fclose(f);
+	free(doc);
+	free(model);
 }
 
 int main(int argc, char **argv)
@@ -159,6 +165,7 @@ int main(int argc, char **argv)
 	struct sim_config cfg;
 	struct walk w = { 0 };
 	char err[256];
+	bool print = argc > 1 && !strcmp(argv[1], "--print");
 	struct sim *s;
 	int rc = 0;
 
@@ -175,12 +182,14 @@ int main(int argc, char **argv)
 	wr(w.fs, "sim/guests/start", U);
 	visit(&w, "");
 	qsort(w.lines, w.n, sizeof(char *), cmp);
-	if (argc > 1 && !strcmp(argv[1], "--print"))
+	if (print)
 		for (size_t i = 0; i < w.n; i++)
 			puts(w.lines[i]);
 	else
-		rc = compare(&w, argc > 1 ? argv[1] : "docs/sysfs-abi.md");
+		compare(&w, argc > 1 ? argv[1] : "docs/sysfs-abi.md");
 	sim_free(s, NULL, 0);
+	if (!print)
+		rc = tap_done();
 	for (size_t i = 0; i < w.n; i++)
 		free(w.lines[i]);
 	free(w.lines);

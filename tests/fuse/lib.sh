@@ -45,18 +45,91 @@ fails_with() { # fails_with 'errno text' FILE VALUE DESCRIPTION
 	is "$(wr "$2" "$3")" "$1" "$4"
 }
 
-unmounted_and_gone() { # true when MP is no mount and no server serves it
-	local i
-	for i in $(seq 50); do
-		if ! grep -q " $MP " /proc/mounts && ! pgrep -f "mount.* $MP\$" >/dev/null; then
-			return 0
-		fi
-		sleep 0.1
-	done
+# Waiting is for events, never against a deadline: a slow machine makes a
+# test slower, not failing. HANG_GUARD (seconds) bounds each wait only so
+# that a real hang ends with a message; it is never reached when all is well.
+HANG_GUARD=300
+
+mounted() { # true when MP is a mount point now (no fork: polled in loops)
+	local dev mp rest
+	while read -r dev mp rest; do
+		[ "$mp" = "$MP" ] && return 0
+	done </proc/mounts
 	return 1
 }
 
-vas_mount() { "$VAS" mount "$@" "$MP"; }
+alive() { # PID: true while the process exists and is no zombie
+	local st
+	read -r st 2>/dev/null </proc/"$1"/stat || return 1
+	st=${st##*) }
+	[ "${st%% *}" != Z ]
+}
+
+wait_mounted() { # PID: until MP is mounted; 1 if PID ended first or at HANG_GUARD
+	local end=$((SECONDS + HANG_GUARD))
+	until mounted; do
+		alive "$1" || return 1
+		if [ "$SECONDS" -ge "$end" ]; then
+			echo "# hang guard: $MP not mounted after $HANG_GUARD s"
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
+reap() { # PID (a child of this shell): waits for its exit, returns its status
+	local end=$((SECONDS + HANG_GUARD))
+	while alive "$1"; do
+		if [ "$SECONDS" -ge "$end" ]; then
+			echo "# hang guard: process $1 still runs after $HANG_GUARD s; killed"
+			kill -KILL "$1"
+			break
+		fi
+		sleep 0.05
+	done
+	wait "$1"
+}
+
+# A daemon-mode server (vas_mount) is not our child, so it cannot be
+# reaped. It inherits fd 9, the write end of a FIFO whose read end this
+# shell keeps in SERVER_FD; nothing is ever written, so end of file there
+# means the last holder is gone: the server has exited.
+SERVER_FD=
+
+vas_mount() {
+	local fifo=$TMP/server.fifo rw rc
+	rm -f "$fifo"
+	mkfifo "$fifo" || return 1
+	exec {rw}<>"$fifo" # a reader and a writer: the opens below do not block
+	if [ -n "$SERVER_FD" ]; then exec {SERVER_FD}<&-; fi
+	exec {SERVER_FD}<"$fifo"
+	"$VAS" mount "$@" "$MP" 9>"$fifo"
+	rc=$?
+	exec {rw}>&-
+	rm -f "$fifo"
+	return $rc
+}
+
+server_exited() { # waits for the vas_mount server to exit; 1 at HANG_GUARD
+	local line rc
+	[ -n "$SERVER_FD" ] || return 0
+	while :; do # nothing is ever written: a line is unexpected, not an end
+		read -r -t "$HANG_GUARD" -u "$SERVER_FD" line
+		rc=$?
+		[ "$rc" -eq 0 ] || break
+	done
+	exec {SERVER_FD}<&-
+	SERVER_FD=
+	if [ "$rc" -gt 128 ]; then
+		echo "# hang guard: the server still runs $HANG_GUARD s after the unmount"
+		return 1
+	fi
+}
+
+unmounted_and_gone() { # after an unmount: the server has exited, MP is no mount
+	server_exited || return 1
+	! mounted && ! pgrep -f "mount.* $MP\$" >/dev/null
+}
 
 cleanup() {
 	if grep -q " $MP " /proc/mounts; then

@@ -21,18 +21,32 @@ wait
 n=$(ls -d "$M"/*-0000-4000-8000-* 2>/dev/null | wc -l)
 is "$n" 8 "8 concurrent creates: 8 mdevs"
 
+# w FILE VALUE: one write, with its error message (if any) appended to the
+# file $errs. No command substitution: a subshell per write would cost a
+# fork each, thousands of them, and the forks, not the writes, would be
+# what the test measures.
+w() { { printf '%s' "$2" >"$1"; } 2>>"$errs"; }
+
+# failed NAME: true (after printing them) if the writes left errors in $errs
+failed() {
+	[ -s "$errs" ] || return 1
+	sed "s/^/$1: /" "$errs" >&2
+}
+
 # writer I: adapters 3-6, domains 2I and 2I+1, control domain I, ROUNDS times
 writer() {
-	local d=$M/$(uuid "$1") r a e=""
-	for r in $(seq "$ROUNDS"); do
-		for a in 3 4 5 6; do e+=$(wr "$d/assign_adapter" $a); done
-		e+=$(wr "$d/assign_domain" $((2 * $1)))$(wr "$d/assign_domain" $((2 * $1 + 1)))
-		e+=$(wr "$d/assign_control_domain" "$1")
+	local d=$M/$(uuid "$1") r a errs=$TMP/writer.$1
+	: >"$errs"
+	for ((r = 1; r <= ROUNDS; r++)); do
+		for a in 3 4 5 6; do w "$d/assign_adapter" $a; done
+		w "$d/assign_domain" $((2 * $1))
+		w "$d/assign_domain" $((2 * $1 + 1))
+		w "$d/assign_control_domain" "$1"
 		[ "$r" = "$ROUNDS" ] && break
-		e+=$(wr "$d/unassign_domain" $((2 * $1)))$(wr "$d/unassign_adapter" $((3 + r % 4)))
+		w "$d/unassign_domain" $((2 * $1))
+		w "$d/unassign_adapter" $((3 + r % 4))
 	done
-	[ -z "$e" ] || echo "writer $1: $e" >&2
-	[ -z "$e" ]
+	! failed "writer $1"
 }
 pids=()
 for i in $(seq 0 7); do writer "$i" & pids+=($!); done
@@ -53,14 +67,15 @@ is "$(ls -d "$M"/*-0000-4000-8000-* 2>/dev/null | wc -l)" 0 "8 concurrent remove
 U=$(uuid 99)
 wr "$T/create" "$U"
 same() { # writer J on the shared mdev: domain J and adapter 3+J%4
-	local d=$M/$U r e=""
-	for r in $(seq "$ROUNDS"); do
-		e+=$(wr "$d/assign_domain" "$1")$(wr "$d/assign_adapter" $((3 + $1 % 4)))
-		e+=$(wr "$d/assign_control_domain" "$1")
-		[ "$r" = "$ROUNDS" ] || e+=$(wr "$d/unassign_domain" "$1")
+	local d=$M/$U r errs=$TMP/same.$1
+	: >"$errs"
+	for ((r = 1; r <= ROUNDS; r++)); do
+		w "$d/assign_domain" "$1"
+		w "$d/assign_adapter" $((3 + $1 % 4))
+		w "$d/assign_control_domain" "$1"
+		[ "$r" = "$ROUNDS" ] || w "$d/unassign_domain" "$1"
 	done
-	[ -z "$e" ] || echo "same $1: $e" >&2
-	[ -z "$e" ]
+	! failed "same $1"
 }
 pids=()
 for j in $(seq 0 7); do same "$j" & pids+=($!); done

@@ -21,23 +21,14 @@ is "$?" 2 "missing mountpoint dir: exit 2"
 grep -q " $MP " /proc/mounts
 is "$?" 1 "nothing mounted by the failures"
 
-wait_mounted() {
-	local i
-	for i in $(seq 50); do
-		grep -q " $MP " /proc/mounts && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 for sig in TERM INT; do
 	# a background job inherits SIGINT ignored; libfuse then leaves it so
 	env --default-signal=INT "$VAS" mount -f "$MP" 2>/dev/null &
 	pid=$!
-	wait_mounted
+	wait_mounted "$pid"
 	ok $? "-f: mounted (SIG$sig round)"
 	kill -s "$sig" "$pid"
-	wait "$pid"
+	reap "$pid"
 	is "$?" 0 "SIG$sig: exit status 0"
 	unmounted_and_gone
 	ok $? "SIG$sig: unmounted, no process left"
@@ -45,13 +36,14 @@ done
 
 "$VAS" mount -f -o allow_other "$MP" 2>/dev/null &
 pid=$!
-wait_mounted
+wait_mounted "$pid"
+ok $? "-f -o allow_other: mounted"
 is "$(su nobody -s /bin/sh -c "cat '$MP/bus/ap/ap_max_domain_id'" 2>&1)" "255" \
 	"allow_other: another user reads"
 out=$(su nobody -s /bin/bash -c "printf 0 > '$MP/bus/ap/apmask'" 2>&1)
 case $out in *"Permission denied"*) ok 0 "another user cannot write";; *) ok 1 "nobody wrote: $out";; esac
 umount "$MP"
-wait "$pid"
+reap "$pid"
 is "$?" 0 "umount ends a -f server with status 0"
 unmounted_and_gone
 ok $? "no process left after umount"

@@ -30,7 +30,6 @@ static void *holder(void *arg)
 
 int main(void)
 {
-	struct tap tap = { 0 };
 	struct de x;
 	pthread_t th;
 	char *text;
@@ -44,29 +43,29 @@ int main(void)
 	kmutex_lock(&x.m);
 	kmutex_destroy(&x.m);
 	text = ld_report_text(x.ctx);
-	tap_ok(&tap, ld_nr_reports(x.ctx) == 1 && has_line(text, "WARNING: held lock freed!") &&
-			     has_line(text, "with the lock still held by this task!"),
+	tap_ok(ld_nr_reports(x.ctx) == 1 && has_line(text, "WARNING: held lock freed!") &&
+		       has_line(text, "with the lock still held by this task!"),
 	       "destroy of a mutex this thread holds: should report");
 	free(text);
-	tap_ok(&tap, kmutex_is_locked(&x.m), "the mutex was not destroyed");
+	tap_ok(kmutex_is_locked(&x.m), "the mutex was not destroyed");
 	kmutex_unlock(&x.m);
 	kmutex_destroy(&x.m);
-	tap_ok(&tap, ld_nr_reports(x.ctx) == 1, "unlock then destroy: should NOT report");
+	tap_ok(ld_nr_reports(x.ctx) == 1, "unlock then destroy: should NOT report");
 
 	pthread_create(&th, NULL, holder, &x);
 	pthread_barrier_wait(&x.bar);
 	krwsem_destroy(&x.s);
 	text = ld_report_text(x.ctx);
-	tap_ok(&tap, ld_nr_reports(x.ctx) == 2 &&
-			     has_line(text, "with the lock still held by holder/2!"),
+	tap_ok(ld_nr_reports(x.ctx) == 2 &&
+		       has_line(text, "with the lock still held by holder/2!"),
 	       "destroy of an rwsem another thread reads: should report");
 	free(text);
 	pthread_barrier_wait(&x.bar);
 	pthread_join(th, NULL);
 	krwsem_destroy(&x.s);
-	tap_ok(&tap, ld_nr_reports(x.ctx) == 2, "destroy after the reader left: should NOT report");
+	tap_ok(ld_nr_reports(x.ctx) == 2, "destroy after the reader left: should NOT report");
 
 	pthread_barrier_destroy(&x.bar);
 	ld_ctx_free(x.ctx);
-	return tap_done(&tap);
+	return tap_done();
 }

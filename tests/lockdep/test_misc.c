@@ -38,7 +38,7 @@ static void return_locked(void *arg) NO_THREAD_SAFETY_ANALYSIS
 }
 
 /* deliberate misuse: clang -Wthread-safety flags it statically too */
-static void asserts(struct tap *tap, struct misc *x) NO_THREAD_SAFETY_ANALYSIS
+static void asserts(struct misc *x) NO_THREAD_SAFETY_ANALYSIS
 {
 	struct ld_pin_cookie c;
 
@@ -51,21 +51,21 @@ static void asserts(struct tap *tap, struct misc *x) NO_THREAD_SAFETY_ANALYSIS
 	lockdep_unpin_lock(&x->m, c);
 	up_read(&x->s);
 	kmutex_unlock(&x->m);
-	tap_ok(tap, ld_nr_reports(x->ctx) == 1, "not_held on a held rwsem: should report");
+	tap_ok(ld_nr_reports(x->ctx) == 1, "not_held on a held rwsem: should report");
 	lockdep_assert_held(&x->m);
-	tap_ok(tap, ld_nr_reports(x->ctx) == 2, "assert_held on a free mutex: should report");
+	tap_ok(ld_nr_reports(x->ctx) == 2, "assert_held on a free mutex: should report");
 	kmutex_lock(&x->m);
 	c = lockdep_pin_lock(&x->m);
 	kmutex_unlock(&x->m);
-	tap_ok(tap, ld_nr_reports(x->ctx) == 3, "releasing a pinned lock: should report");
+	tap_ok(ld_nr_reports(x->ctx) == 3, "releasing a pinned lock: should report");
 	kmutex_lock(&x->m);
 	lockdep_unpin_lock(&x->m, c);
-	tap_ok(tap, ld_nr_reports(x->ctx) == 4, "unpin with a stale cookie: should report");
+	tap_ok(ld_nr_reports(x->ctx) == 4, "unpin with a stale cookie: should report");
 	kmutex_unlock(&x->m);
 }
 
 /* deliberate misuse: clang -Wthread-safety flags it statically too */
-static void switches(struct tap *tap, struct misc *x) NO_THREAD_SAFETY_ANALYSIS
+static void switches(struct misc *x) NO_THREAD_SAFETY_ANALYSIS
 {
 	unsigned n = ld_nr_reports(x->ctx);
 	pid_t pid;
@@ -76,7 +76,7 @@ static void switches(struct tap *tap, struct misc *x) NO_THREAD_SAFETY_ANALYSIS
 	lockdep_assert_not_held(&x->m);
 	kmutex_unlock(&x->m);
 	kmutex_unlock(&x->m);
-	tap_ok(tap, ld_nr_reports(x->ctx) == n && !kmutex_is_locked(&x->m),
+	tap_ok(ld_nr_reports(x->ctx) == n && !kmutex_is_locked(&x->m),
 	       "checking off: should NOT report, wrappers still lock");
 	ld_set_enabled(x->ctx, true);
 	pid = fork();
@@ -88,32 +88,31 @@ static void switches(struct tap *tap, struct misc *x) NO_THREAD_SAFETY_ANALYSIS
 		_exit(0);
 	}
 	waitpid(pid, &st, 0);
-	tap_ok(tap, WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT,
+	tap_ok(WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT,
 	       "AA with ld_set_abort_on_deadlock: should report and abort");
 }
 
 int main(void)
 {
-	struct tap tap = { 0 };
 	struct misc x = { .ctx = ld_ctx_new() };
 	char *text;
 
 	kmutex_init(&x.m, x.ctx, "&m");
 	krwsem_init(&x.s, x.ctx, "&s");
-	asserts(&tap, &x);
+	asserts(&x);
 
 	run_thread("leaver", leave_locked, &x);
 	text = ld_report_text(x.ctx);
-	tap_ok(&tap, ld_nr_reports(x.ctx) == 5 &&
-			     has_line(text, "WARNING: lock held when thread exits!") &&
-			     has_line(text, "leaver/2 is exiting with locks still held!"),
+	tap_ok(ld_nr_reports(x.ctx) == 5 &&
+		       has_line(text, "WARNING: lock held when thread exits!") &&
+		       has_line(text, "leaver/2 is exiting with locks still held!"),
 	       "ld_thread_exit with a lock held: should report");
 	free(text);
 	run_thread("returner", return_locked, &x);
-	tap_ok(&tap, ld_nr_reports(x.ctx) == 6, "thread returning with a read hold: should report");
-	tap_ok(&tap, kmutex_is_locked(&x.m), "the leaver's mutex stays locked (nothing undone)");
+	tap_ok(ld_nr_reports(x.ctx) == 6, "thread returning with a read hold: should report");
+	tap_ok(kmutex_is_locked(&x.m), "the leaver's mutex stays locked (nothing undone)");
 	kmutex_init(&x.m, x.ctx, "&m2"); /* the leaver's mutex is lost for good */
-	switches(&tap, &x);
+	switches(&x);
 	ld_ctx_free(x.ctx);
-	return tap_done(&tap);
+	return tap_done();
 }

@@ -47,14 +47,13 @@ static void lock2(struct kmutex *x, struct kmutex *y, int line)
 
 int main(void)
 {
-	struct tap tap = { 0 };
 	struct ld_ctx *ctx = ld_ctx_new();
 	struct ld_stats st;
 	struct abc l;
 	char *json;
 
 	pthread_setname_np(pthread_self(), "main");
-	tap_ok(&tap, ld_declare_order(ctx, order, 3) == 0, "declare a < b < c");
+	tap_ok(ld_declare_order(ctx, order, 3) == 0, "declare a < b < c");
 	kmutex_init(&l.a, ctx, "&a");
 	kmutex_init(&l.b, ctx, "&b");
 	kmutex_init(&l.c, ctx, "&c");
@@ -64,28 +63,28 @@ int main(void)
 	lock2(&l.a, &l.b, 1);
 	lock2(&l.c, &l.u, 3);
 	lock2(&l.u, &l.b, 5);
-	tap_ok(&tap, ld_nr_reports(ctx) == 0, "in order, or with an unranked lock: should NOT report");
+	tap_ok(ld_nr_reports(ctx) == 0, "in order, or with an unranked lock: should NOT report");
 	lock2(&l.c, &l.a, 10);
-	tap_ok(&tap, ld_nr_reports(ctx) == 1, "&c then &a, no cycle yet: should report");
-	tap_golden(&tap, ld_report_text(ctx), golden, "order violation text is exact");
+	tap_ok(ld_nr_reports(ctx) == 1, "&c then &a, no cycle yet: should report");
+	report_is(ctx, golden, "order violation text is exact");
 	ld_stats(ctx, &st);
 	json = ld_report_json(ctx);
-	tap_ok(&tap, strstr(json, "\"kind\": \"order\"") != NULL, "JSON kind is order");
+	tap_ok(strstr(json, "\"kind\": \"order\"") != NULL, "JSON kind is order");
 	free(json);
 	lock2(&l.c, &l.a, 10);
-	tap_ok(&tap, ld_nr_reports(ctx) == 1, "the same violation again: reported once");
+	tap_ok(ld_nr_reports(ctx) == 1, "the same violation again: reported once");
 
-	tap_ok(&tap, ld_declare_order(ctx, variant, 5) == 0, "re-declare c < a < b < e < d");
+	tap_ok(ld_declare_order(ctx, variant, 5) == 0, "re-declare c < a < b < e < d");
 	lock2(&l.c, &l.a, 20);
-	tap_ok(&tap, ld_nr_reports(ctx) == 1, "&c then &a under the variant: should NOT report");
+	tap_ok(ld_nr_reports(ctx) == 1, "&c then &a under the variant: should NOT report");
 	lock2(&l.d, &l.e, 22);
-	tap_ok(&tap, ld_nr_reports(ctx) == 2, "&d then &e under the variant: should report");
+	tap_ok(ld_nr_reports(ctx) == 2, "&d then &e under the variant: should report");
 	{
 		const char *many[65];
 
 		for (int i = 0; i < 65; i++)
 			many[i] = "&x";
-		tap_ok(&tap, ld_declare_order(ctx, many, 65) < 0, "more than 64 ranks: rejected");
+		tap_ok(ld_declare_order(ctx, many, 65) < 0, "more than 64 ranks: rejected");
 	}
 
 	kmutex_destroy(&l.a);
@@ -95,5 +94,5 @@ int main(void)
 	kmutex_destroy(&l.d);
 	kmutex_destroy(&l.e);
 	ld_ctx_free(ctx);
-	return tap_done(&tap);
+	return tap_done();
 }

@@ -18,7 +18,6 @@ struct rw {
 	struct ld_ctx *ctx;
 	struct krwsem s;
 	struct kmutex a;
-	struct tap *tap;
 	bool writer_done;
 };
 
@@ -82,12 +81,12 @@ static void reader(void *arg) NO_THREAD_SAFETY_ANALYSIS
 	while (!writer_queued(x))
 		usleep(1000);
 	down_read_at(&x->s, AT("reader_work", 41)); /* would hang behind the writer */
-	tap_ok(x->tap, ld_nr_reports(x->ctx) == 1,
+	tap_ok(ld_nr_reports(x->ctx) == 1,
 	       "down_read twice with a queued writer: should report, no hang");
 	up_read(&x->s);
 	up_read(&x->s);
 	pthread_join(w, NULL);
-	tap_ok(x->tap, x->writer_done, "the writer got the rwsem after the reads");
+	tap_ok(x->writer_done, "the writer got the rwsem after the reads");
 }
 
 static void read_then_a(void *arg)
@@ -121,10 +120,9 @@ static void write_then_read(void *arg) NO_THREAD_SAFETY_ANALYSIS
 	up_write(&x->s);
 }
 
-static void setup(struct rw *x, struct tap *tap)
+static void setup(struct rw *x)
 {
 	x->ctx = ld_ctx_new();
-	x->tap = tap;
 	x->writer_done = false;
 	krwsem_init(&x->s, x->ctx, "&s");
 	kmutex_init(&x->a, x->ctx, "&a");
@@ -139,31 +137,30 @@ static void teardown(struct rw *x)
 
 int main(void)
 {
-	struct tap tap = { 0 };
 	struct rw x;
 	char *text;
 
-	setup(&x, &tap);
+	setup(&x);
 	run_thread("reader", reader, &x);
-	tap_golden(&tap, ld_report_text(x.ctx), golden, "read re-entry report text is exact");
+	report_is(x.ctx, golden, "read re-entry report text is exact");
 	teardown(&x);
 
-	setup(&x, &tap);
+	setup(&x);
 	run_thread("pqap", read_then_a, &x);
-	tap_ok(&tap, ld_nr_reports(x.ctx) == 0, "down_read(S) -> A alone: should NOT report");
+	tap_ok(ld_nr_reports(x.ctx) == 0, "down_read(S) -> A alone: should NOT report");
 	run_thread("open", a_then_read, &x);
 	text = ld_report_text(x.ctx);
-	tap_ok(&tap, ld_nr_reports(x.ctx) == 1 &&
-			     has_line(text, "WARNING: possible circular locking dependency detected"),
+	tap_ok(ld_nr_reports(x.ctx) == 1 &&
+		       has_line(text, "WARNING: possible circular locking dependency detected"),
 	       "then A -> down_read(S): should report (reader behind a queued writer)");
-	tap_ok(&tap, has_line(text, "  rlock(&s);") && has_line(text, "                               rlock(&s);"),
+	tap_ok(has_line(text, "  rlock(&s);") && has_line(text, "                               rlock(&s);"),
 	       "the scenario marks read acquisitions as rlock");
 	free(text);
 	teardown(&x);
 
-	setup(&x, &tap);
+	setup(&x);
 	run_thread("upgrade", write_then_read, &x);
-	tap_ok(&tap, ld_nr_reports(x.ctx) == 1, "down_write then down_read: should report");
+	tap_ok(ld_nr_reports(x.ctx) == 1, "down_write then down_read: should report");
 	teardown(&x);
-	return tap_done(&tap);
+	return tap_done();
 }

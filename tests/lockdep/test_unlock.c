@@ -45,7 +45,6 @@ static void *owner(void *arg)
 /* deliberate misuse: clang -Wthread-safety flags it statically too */
 int main(void) NO_THREAD_SAFETY_ANALYSIS
 {
-	struct tap tap = { 0 };
 	struct ul x;
 	pthread_t th;
 	char *text;
@@ -60,36 +59,36 @@ int main(void) NO_THREAD_SAFETY_ANALYSIS
 	kmutex_lock_at(&x.a, AT("main_work", 10));
 	kmutex_unlock_at(&x.a, AT("main_work", 11));
 	kmutex_unlock_at(&x.a, AT("main_work", 12));
-	tap_ok(&tap, ld_nr_reports(x.ctx) == 1, "double unlock: should report");
-	tap_golden(&tap, ld_report_text(x.ctx), golden, "bad unlock text is exact");
-	tap_ok(&tap, !kmutex_is_locked(&x.a), "the mutex stays unlocked (no corruption)");
+	tap_ok(ld_nr_reports(x.ctx) == 1, "double unlock: should report");
+	report_is(x.ctx, golden, "bad unlock text is exact");
+	tap_ok(!kmutex_is_locked(&x.a), "the mutex stays unlocked (no corruption)");
 	kmutex_lock(&x.a);
 	kmutex_unlock(&x.a);
-	tap_ok(&tap, ld_nr_reports(x.ctx) == 1, "mutex works after: should NOT report");
+	tap_ok(ld_nr_reports(x.ctx) == 1, "mutex works after: should NOT report");
 
 	pthread_create(&th, NULL, owner, &x);
 	pthread_barrier_wait(&x.bar);
 	kmutex_unlock(&x.b);
 	text = ld_report_text(x.ctx);
-	tap_ok(&tap, ld_nr_reports(x.ctx) == 2 &&
-			     has_line(text, "but it is held by owner/2, not by this task!"),
+	tap_ok(ld_nr_reports(x.ctx) == 2 &&
+		       has_line(text, "but it is held by owner/2, not by this task!"),
 	       "unlock by a non-owner: should report and name the owner");
 	free(text);
-	tap_ok(&tap, kmutex_is_locked(&x.b), "the owner still holds the mutex");
+	tap_ok(kmutex_is_locked(&x.b), "the owner still holds the mutex");
 	pthread_barrier_wait(&x.bar);
 	pthread_join(th, NULL);
-	tap_ok(&tap, ld_nr_reports(x.ctx) == 2 && !kmutex_is_locked(&x.b),
+	tap_ok(ld_nr_reports(x.ctx) == 2 && !kmutex_is_locked(&x.b),
 	       "the owner's own unlock: should NOT report");
 
 	down_write(&x.s);
 	up_read(&x.s);
 	text = ld_report_text(x.ctx);
-	tap_ok(&tap, ld_nr_reports(x.ctx) == 3 &&
-			     has_line(text, "but it is held for write by this task!"),
+	tap_ok(ld_nr_reports(x.ctx) == 3 &&
+		       has_line(text, "but it is held for write by this task!"),
 	       "up_read of a write-held rwsem: should report");
 	free(text);
 	up_write(&x.s);
-	tap_ok(&tap, ld_nr_reports(x.ctx) == 3 && ld_held_count(x.ctx) == 0,
+	tap_ok(ld_nr_reports(x.ctx) == 3 && ld_held_count(x.ctx) == 0,
 	       "then up_write: should NOT report");
 
 	pthread_barrier_destroy(&x.bar);
@@ -97,5 +96,5 @@ int main(void) NO_THREAD_SAFETY_ANALYSIS
 	kmutex_destroy(&x.b);
 	krwsem_destroy(&x.s);
 	ld_ctx_free(x.ctx);
-	return tap_done(&tap);
+	return tap_done();
 }

@@ -5,6 +5,11 @@
  * show inside the subtree (and only inside it); a self-removal still waits
  * for other threads; stores that create nodes run without the tree lock;
  * the validator stays quiet.
+ *
+ * "Waits" is shown by order, not by time: the show is held until the test
+ * lets it go, the test waits until the removal has unlinked the subtree,
+ * sees that the removal has not returned, lets the show go, and the
+ * remover notes whether the show had been let go when it returned.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -22,7 +27,10 @@ struct world {
 	int in_show;  /* shows entered */
 	bool release; /* let blocked shows return */
 	int done;     /* removals finished */
+	int done_after_release; /* ... of them, after release was set */
 };
+
+#define HANG_GUARD_S 120 /* only against hangs; never reached when all is well */
 
 static ssize_t show_block(void *priv, const struct sysfs_attr *attr, char *buf)
 {
@@ -70,6 +78,7 @@ static void reset(struct world *w, const char *path)
 	w->in_show = 0;
 	w->release = false;
 	w->done = 0;
+	w->done_after_release = 0;
 }
 
 static void *reader(void *arg)
@@ -89,6 +98,7 @@ static void *remover(void *arg)
 	sysfs_write(w->fs, "top/dev/remove", "1", 1);
 	pthread_mutex_lock(&w->mu);
 	w->done++;
+	w->done_after_release += w->release;
 	pthread_mutex_unlock(&w->mu);
 	return NULL;
 }
@@ -101,15 +111,32 @@ static void wait_in_show(struct world *w, int n)
 	pthread_mutex_unlock(&w->mu);
 }
 
-static int done_after_sleep(struct world *w)
+static int removals_done(struct world *w)
 {
 	int d;
 
-	nanosleep(&(struct timespec){ 0, 100 * 1000 * 1000 }, NULL);
 	pthread_mutex_lock(&w->mu);
 	d = w->done;
 	pthread_mutex_unlock(&w->mu);
 	return d;
+}
+
+/*
+ * Polls (1 ms naps) until the removal in flight has unlinked top/dev (or
+ * has returned); false only if HANG_GUARD_S passed first.
+ */
+static bool wait_unlinked(struct world *w)
+{
+	struct timespec t0, t, nap = { 0, 1000000L };
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (sysfs_type_of(w->fs, "top/dev/slow", false) != -ENOENT && !removals_done(w)) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (t.tv_sec - t0.tv_sec > HANG_GUARD_S)
+			return false;
+		nanosleep(&nap, NULL);
+	}
+	return true;
 }
 
 static void let_go(struct world *w)
@@ -129,13 +156,18 @@ static void test_waits(struct world *w)
 	pthread_create(&rd, NULL, reader, w);
 	wait_in_show(w, 1);
 	pthread_create(&rm, NULL, remover, w);
-	tap_ok(done_after_sleep(w) == 0, "self-removal waits for another thread's show");
+	if (!tap_ok(wait_unlinked(w), "the self-removal unlinks the subtree")) {
+		tap_diag("hang guard: top/dev still there after %d s", HANG_GUARD_S);
+		let_go(w);
+	}
+	tap_ok(removals_done(w) == 0, "self-removal waits for another thread's show");
 	tap_ok(sysfs_type_of(w->fs, "top/dev/slow", false) == -ENOENT,
 	       "... while the subtree is already unlinked");
 	let_go(w);
 	pthread_join(rm, NULL);
 	pthread_join(rd, &res);
-	tap_ok(w->done == 1, "removal finished once the show returned");
+	tap_ok(w->done == 1 && w->done_after_release == 1,
+	       "removal finished, and only once the show was let go");
 	tap_ok((long)res == 3, "the show in flight completed normally");
 }
 

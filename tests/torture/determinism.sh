@@ -5,7 +5,7 @@
 exe=$1
 shift
 counts() {
-	"$exe" torture --ops 6000 --seed 42 -t 3 -g 2 -q --json "$@" 2>/dev/null |
+	"$exe" torture --ops 6000 --seed 42 -t 3 -g 2 -q --watchdog 120 --json "$@" 2>/dev/null |
 		grep -o '"[a-z_0-9]*":{"count":[0-9]*'
 }
 a=$(counts "$@") b=$(counts "$@") c=$(counts --seed 43 "$@")

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * unit.h - small helpers shared by the unit tests (on top of tests/tap.h).
+ * unit.h - small helpers shared by the unit tests. Not a TAP helper: the
+ * tests report through tests/tap.h; these only build and show values.
  *
  *   hex_mask(digits, out)   builds a mask from the kernel's text form, given
  *                           as the leading hex digits (rest zeros), e.g.
