@@ -35,13 +35,12 @@
 #include <string.h>
 
 static struct {
-	int n;      /* tests run */
+	int n;	    /* tests run */
 	int failed; /* tests failed */
 } tap__state __attribute__((unused));
 
-static inline __attribute__((format(printf, 2, 0), unused)) bool tap__vok(bool cond,
-									  const char *fmt,
-									  va_list ap)
+static inline __attribute__((format(printf, 2, 0), unused)) bool
+tap__vok(bool cond, const char *fmt, va_list ap)
 {
 	char desc[1024];
 
@@ -60,8 +59,8 @@ static inline __attribute__((format(printf, 2, 0), unused)) bool tap__vok(bool c
 	return cond;
 }
 
-static inline __attribute__((format(printf, 2, 3), unused)) bool tap_ok(bool cond,
-									  const char *fmt, ...)
+static inline __attribute__((format(printf, 2, 3), unused)) bool tap_ok(bool cond, const char *fmt,
+									...)
 {
 	va_list ap;
 

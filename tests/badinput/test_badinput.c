@@ -51,11 +51,18 @@ struct row {
 };
 
 #define E "EINVAL"
-#define KSTRTOUL(path, x0x1, x256, ctl) \
-	{ path, false, { E, E, E, E, E, E, x0x1, "ERANGE", "ERANGE", E, E, E, x256 }, ctl }
-#define MASK(path, x9999, ctl) \
-	{ path, false, { "+", "+", E, "+", E, "+", E, x9999, E, "+", E, E, "+" }, ctl }
-#define ALL(path, e, ctl) { path, false, { e, e, e, e, e, e, e, e, e, e, e, e, e }, ctl }
+#define KSTRTOUL(path, x0x1, x256, ctl)                                                         \
+	{                                                                                       \
+		path, false, { E, E, E, E, E, E, x0x1, "ERANGE", "ERANGE", E, E, E, x256 }, ctl \
+	}
+#define MASK(path, x9999, ctl)                                                              \
+	{                                                                                   \
+		path, false, { "+", "+", E, "+", E, "+", E, x9999, E, "+", E, E, "+" }, ctl \
+	}
+#define ALL(path, e, ctl)                                                   \
+	{                                                                   \
+		path, false, { e, e, e, e, e, e, e, e, e, e, e, e, e }, ctl \
+	}
 
 static const struct row rows[] = {
 	/* §3.3: kstrtoul(0); parse, range (ENODEV), already set / not set, ownership */
@@ -100,7 +107,9 @@ static const struct row rows[] = {
 	{ "devices/ap/card05/online", false, { E, E, E, E, E, "+", "+", E, E, E, E, E, E }, "0" },
 	/* §13.1: the apmask grammar; no in_use veto */
 	/* "-1": adapter 1 is not in the host configuration (3-6): no change */
-	{ "sim/host/adapters", false, { "+", "+", E, "=", E, "+", E, "+", E, "+", E, E, "+" },
+	{ "sim/host/adapters",
+	  false,
+	  { "+", "+", E, "=", E, "+", E, "+", E, "+", E, E, "+" },
 	  "+7" },
 	MASK("sim/host/usage_domains", "+", "-1"),
 	MASK("sim/host/control_domains", "+", "-1"),
@@ -118,13 +127,26 @@ static const struct row rows[] = {
  * the queue's status and interrupt state).
  */
 static const char *const snap_files[] = {
-	"bus/ap/apmask", "bus/ap/aqmask", "bus/ap/ap_domain", "bus/ap/config_time",
-	"bus/ap/poll_thread", "bus/ap/poll_timeout", "bus/ap/bindings", "sim/host/adapters",
-	"sim/host/usage_domains", "sim/host/control_domains", MDEV "matrix", MDEV "ap_config",
-	MDEV "guest_matrix", MDEV "control_domains", "devices/ap/card05/config",
+	"bus/ap/apmask",
+	"bus/ap/aqmask",
+	"bus/ap/ap_domain",
+	"bus/ap/config_time",
+	"bus/ap/poll_thread",
+	"bus/ap/poll_timeout",
+	"bus/ap/bindings",
+	"sim/host/adapters",
+	"sim/host/usage_domains",
+	"sim/host/control_domains",
+	MDEV "matrix",
+	MDEV "ap_config",
+	MDEV "guest_matrix",
+	MDEV "control_domains",
+	"devices/ap/card05/config",
 	"devices/ap/card05/online",
 	"devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/available_instances",
-	"sim/guests/" UUID "/apcb", "sim/guests/" UUID "/aqic", "devices/ap/card03/03.0005/status",
+	"sim/guests/" UUID "/apcb",
+	"sim/guests/" UUID "/aqic",
+	"devices/ap/card03/03.0005/status",
 	"devices/ap/card03/03.0005/interrupt",
 };
 #define NSNAP (sizeof(snap_files) / sizeof(snap_files[0]))
@@ -201,10 +223,20 @@ static struct sim *fixture(bool guest)
 
 static const char *errname(int e)
 {
-	static const struct { int e; const char *n; } names[] = {
-		{ 0, "ok" }, { EINVAL, "EINVAL" }, { ERANGE, "ERANGE" }, { ENODEV, "ENODEV" },
-		{ EBUSY, "EBUSY" }, { EADDRNOTAVAIL, "EADDRNOTAVAIL" }, { EADDRINUSE, "EADDRINUSE" },
-		{ ENOENT, "ENOENT" }, { EACCES, "EACCES" }, { ENOMEM, "ENOMEM" },
+	static const struct {
+		int e;
+		const char *n;
+	} names[] = {
+		{ 0, "ok" },
+		{ EINVAL, "EINVAL" },
+		{ ERANGE, "ERANGE" },
+		{ ENODEV, "ENODEV" },
+		{ EBUSY, "EBUSY" },
+		{ EADDRNOTAVAIL, "EADDRNOTAVAIL" },
+		{ EADDRINUSE, "EADDRINUSE" },
+		{ ENOENT, "ENOENT" },
+		{ EACCES, "EACCES" },
+		{ ENOMEM, "ENOMEM" },
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -218,7 +250,11 @@ static const char *errname(int e)
  * against the spec, reported as TAP TODO (an expected failure) with the
  * reason, until the model follows.
  */
-static const struct { const char *path; unsigned col; const char *why; } todo[] = {
+static const struct {
+	const char *path;
+	unsigned col;
+	const char *why;
+} todo[] = {
 	{ "devices/ap/card05/online", 5, "model: card online store does not set zcrypt-online" },
 	{ "devices/ap/card05/online", 6, "model: card online store does not set zcrypt-online" },
 	{ "devices/ap/card05/online", NSTR, "model: card online store does not set zcrypt-online" },
@@ -299,10 +335,23 @@ static void fixture_snapshot(void)
 int main(void)
 {
 	static char big[4096], nul[] = { 0, '5' };
-	const struct { const char *s; size_t len; } strs[NSTR] = {
-		{ "", 0 }, { "\n", 1 }, { "   ", 3 }, { "-1", 2 }, { "+", 1 }, { "0x", 2 },
-		{ "0X1", 3 }, { "99999999999999999999999", 23 }, { big, sizeof(big) },
-		{ nul, sizeof(nul) }, { "\xc3\xa9", 2 }, { "5x", 2 }, { "256", 3 },
+	const struct {
+		const char *s;
+		size_t len;
+	} strs[NSTR] = {
+		{ "", 0 },
+		{ "\n", 1 },
+		{ "   ", 3 },
+		{ "-1", 2 },
+		{ "+", 1 },
+		{ "0x", 2 },
+		{ "0X1", 3 },
+		{ "99999999999999999999999", 23 },
+		{ big, sizeof(big) },
+		{ nul, sizeof(nul) },
+		{ "\xc3\xa9", 2 },
+		{ "5x", 2 },
+		{ "256", 3 },
 	};
 
 	memset(big, '1', sizeof(big));

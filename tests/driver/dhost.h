@@ -45,8 +45,11 @@ static inline void dhost_default_machine(struct ap_machine_cfg *m)
 {
 	ap_machine_cfg_init(m);
 	for (unsigned a = 3; a <= 6; a++)
-		m->cards[a] = (struct ap_card_cfg){ .present = true, .type = AP_DEVICE_TYPE_CEX8,
-						    .kind = a == 5 ? 'P' : a == 6 ? 'A' : 'C',
+		m->cards[a] = (struct ap_card_cfg){ .present = true,
+						    .type = AP_DEVICE_TYPE_CEX8,
+						    .kind = a == 5 ? 'P' :
+							    a == 6 ? 'A' :
+								     'C',
 						    .config = true };
 	bm_range(&m->usage_domains, 0, 15);
 	bm_range(&m->control_domains, 0, 15);
@@ -64,9 +67,12 @@ static inline struct dhost *dhost_new(const struct ap_machine_cfg *m,
 	ld_declare_order(h->ld, lops->order, lops->norder);
 	klog_init(&h->log, h->ld);
 	h->fs = sysfs_new(h->ld);
-	h->svc = (struct kservices){ .ld = h->ld, .log = &h->log, .faults = &h->faults, .fs = h->fs };
+	h->svc = (struct kservices){
+		.ld = h->ld, .log = &h->log, .faults = &h->faults, .fs = h->fs
+	};
 	bm_fill(&all);
-	if (!h->fs || ap_hw_init(&h->hw, h->ld, m) || ap_bus_init(&h->bus, &h->svc, &h->hw, &all, &all))
+	if (!h->fs || ap_hw_init(&h->hw, h->ld, m) ||
+	    ap_bus_init(&h->bus, &h->svc, &h->hw, &all, &all))
 		abort();
 	zcrypt_init(&h->zcrypt, &h->bus);
 	if (vfio_ap_init(&h->md, &h->svc, &h->bus, lops))

@@ -57,7 +57,8 @@ static void parse_and_range(struct ap_matrix_mdev *m)
 		       shown[i]);
 	tap_ok(dhost_assign(m, false, "18446744073709551616") == -ERANGE,
 	       "assign_domain beyond ULONG_MAX: ERANGE");
-	tap_ok(dhost_assign(m, true, "256") == -ENODEV && dhost_assign(m, false, "0x100") == -ENODEV,
+	tap_ok(dhost_assign(m, true, "256") == -ENODEV &&
+		       dhost_assign(m, false, "0x100") == -ENODEV,
 	       "adapter / domain 256 > apm_max / aqm_max 255: ENODEV");
 	tap_ok(matrix_is(m, ""), "refused assignments leave the matrix empty");
 }
@@ -81,8 +82,7 @@ static void ownership_and_sharing(struct dhost *h, struct ap_matrix_mdev *m1,
 	       "domain 9 is vfio_ap's on every adapter: 06.0009");
 	tap_ok(dhost_assign(m1, false, "9") == 1 && matrix_is(m1, "03.0005\n03.0009\n"),
 	       "mdev 1 adds domain 9: 03.0005, 03.0009");
-	tap_ok(dhost_assign(m1, true, "6") == -EADDRNOTAVAIL &&
-		       matrix_is(m1, "03.0005\n03.0009\n"),
+	tap_ok(dhost_assign(m1, true, "6") == -EADDRNOTAVAIL && matrix_is(m1, "03.0005\n03.0009\n"),
 	       "mdev 1 adapter 06: 06.0005 is host-owned and 06.0009 is mdev 2's; ownership "
 	       "is checked first: EADDRNOTAVAIL");
 	tap_ok(dhost_assign(m2, true, "3") == -EADDRINUSE && matrix_is(m2, "06.0009\n"),
@@ -124,7 +124,8 @@ static void ap_config_order(void)
 	tap_ok(cfg(a, "0x000000008,0x,0x\n") == -ENODEV,
 	       "ap_config adapter 0x20 alone: no owner, no sharing, then range: ENODEV");
 	tap_ok(matrix_is(a, ".0001\n"), "every refusal restored the old masks");
-	tap_ok(cfg(a, "0x1,0x4,0x4\n") == (long)strlen("0x1,0x4,0x4\n") && matrix_is(a, "03.0001\n"),
+	tap_ok(cfg(a, "0x1,0x4,0x4\n") == (long)strlen("0x1,0x4,0x4\n") &&
+		       matrix_is(a, "03.0001\n"),
 	       "a valid ap_config replaces all three masks");
 	vfio_ap_mdev_put(a);
 	vfio_ap_mdev_put(b);

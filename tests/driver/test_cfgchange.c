@@ -55,7 +55,8 @@ static void bulk_scan(struct dhost *h, struct ap_matrix_mdev *m, struct kvm *kvm
 	aqm5 = aqm;
 	bm_clear(&aqm5, 6);
 	dhost_host_config(h, &apm3, &aqm5, NULL);
-	tap_ok(guest_is(kvm, "0x10", "0x04"), "adapter 04 and domain 6 leave the host: guest has 03.0005");
+	tap_ok(guest_is(kvm, "0x10", "0x04"),
+	       "adapter 04 and domain 6 leave the host: guest has 03.0005");
 	tap_ok(pushes(h) - p0 == 1 && zapqs(h) - z0 == 0,
 	       "in bulk: %llu PUSH, %llu ZAPQ (want 1, 0: departed queues are not reset)",
 	       pushes(h) - p0, zapqs(h) - z0);
@@ -68,8 +69,8 @@ static void bulk_scan(struct dhost *h, struct ap_matrix_mdev *m, struct kvm *kvm
 	p0 = pushes(h);
 	dhost_host_config(h, &apm, &aqm, NULL);
 	tap_ok(guest_is(kvm, "0x18", "0x06"), "they come back: the guest has 03,04 x 5,6 again");
-	tap_ok(pushes(h) - p0 == 1,
-	       "the probes deferred to on_scan_complete: %llu PUSH (want 1)", pushes(h) - p0);
+	tap_ok(pushes(h) - p0 == 1, "the probes deferred to on_scan_complete: %llu PUSH (want 1)",
+	       pushes(h) - p0);
 	kmutex_lock(&h->md.mdevs_lock);
 	tap_ok(bm_empty(&m->apm_add) && bm_empty(&m->aqm_add) && bm_empty(&m->adm_add),
 	       "the *_add masks are empty after the scan");

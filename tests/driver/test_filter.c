@@ -69,7 +69,8 @@ static void filter_matrix(struct dhost *h, struct ap_matrix_mdev *m)
 	tap_ok(!strcmp(p.shadow, "03.\n") && p.changed,
 	       "empty aqm: every assigned adapter in the host config is shown (07 is not configured)");
 	p = filter(m);
-	tap_ok(!p.changed && bm_empty(&p.filtered), "a second pass with nothing new reports no change");
+	tap_ok(!p.changed && bm_empty(&p.filtered),
+	       "a second pass with nothing new reports no change");
 
 	set_matrix(m, dhost_bits(3, 4, -1), dhost_bits(5, 6, 0x20, -1));
 	p = filter(m);
@@ -134,7 +135,8 @@ int main(void)
 
 	dhost_default_machine(&mc);
 	h = dhost_new(&mc, &vfio_ap_lock_merged);
-	tap_ok(dhost_mask(h, true, "-0x03,-0x04") > 0, "apmask -0x03,-0x04: adapters 03, 04 to vfio_ap");
+	tap_ok(dhost_mask(h, true, "-0x03,-0x04") > 0,
+	       "apmask -0x03,-0x04: adapters 03, 04 to vfio_ap");
 	m = dhost_mdev(h, U);
 	tap_ok(m != NULL, "create an mdev from the services-only host");
 	if (m) {

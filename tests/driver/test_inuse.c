@@ -68,7 +68,8 @@ static void veto(void)
 	       "one line per APQN of the first conflicting mdev");
 	tap_ok(!logged(h, "queue 04.0007 for host driver"), "the second mdev is not logged");
 	tap_ok(dhost_mask(h, false, "-7") > 0, "aqmask -7: clearing bits is never vetoed");
-	tap_ok(dhost_assign(m2, true, "8") == 1, "mdev 2 adds adapter 08 (08.0007 is now vfio_ap's)");
+	tap_ok(dhost_assign(m2, true, "8") == 1,
+	       "mdev 2 adds adapter 08 (08.0007 is now vfio_ap's)");
 	tap_ok(dhost_mask(h, false, "+7") == -EBUSY,
 	       "aqmask +7 would hand 08.0007 back (08 is in apmask): EBUSY");
 	tap_ok(dhost_mask(h, false, "-8") > 0 && dhost_mask(h, false, "+8") > 0,
@@ -117,8 +118,10 @@ static void spurious_ebusy(void)
 	while (atomic_load(&x.state) != 1)
 		sched_yield();
 	rc = dhost_mask(x.h, true, "+0x05");
-	tap_ok(rc == -EBUSY, "v18: apmask +0x05 while another thread holds mdevs_lock: EBUSY "
-			     "although nothing is assigned (got %ld)", rc);
+	tap_ok(rc == -EBUSY,
+	       "v18: apmask +0x05 while another thread holds mdevs_lock: EBUSY "
+	       "although nothing is assigned (got %ld)",
+	       rc);
 	atomic_store(&x.state, 2);
 	pthread_join(t, NULL);
 	tap_ok(dhost_mask(x.h, true, "+0x05") > 0, "v18: the same store once the lock is free: ok");

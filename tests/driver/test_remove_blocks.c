@@ -111,7 +111,8 @@ static bool wait_for(bool (*cond)(struct remover *), struct remover *r)
 
 int main(void)
 {
-	static const char zero[] = "0x0000000000000000000000000000000000000000000000000000000000000000";
+	static const char zero[] =
+		"0x0000000000000000000000000000000000000000000000000000000000000000";
 	char want[256], err[512];
 	struct sim_config cfg;
 	struct remover r = { 0 };

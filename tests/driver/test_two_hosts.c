@@ -118,7 +118,8 @@ int main(void)
 	dhost_default_machine(&mc);
 	r[0].h = dhost_new(&mc, &vfio_ap_lock_merged);
 	r[1].h = dhost_new(&mc, &vfio_ap_lock_v18);
-	tap_ok(dhost_mask(r[0].h, true, "-0x03,-0x04") > 0 && dhost_mask(r[1].h, true, "-0x05,-0x06") > 0,
+	tap_ok(dhost_mask(r[0].h, true, "-0x03,-0x04") > 0 &&
+		       dhost_mask(r[1].h, true, "-0x05,-0x06") > 0,
 	       "host A gives 03,04 to vfio_ap, host B 05,06");
 	pthread_barrier_init(&start, NULL, 2);
 	for (int i = 0; i < 2; i++) {
@@ -129,12 +130,13 @@ int main(void)
 		pthread_join(t[i], NULL);
 	pthread_barrier_destroy(&start);
 	for (int i = 0; i < 2; i++) {
-		tap_ok(r[i].failures == 0, "host %s: %d life cycles, %d wrong results%s%s", r[i].name,
-		       ROUNDS, r[i].failures, r[i].failures ? ": first " : "", r[i].first);
+		tap_ok(r[i].failures == 0, "host %s: %d life cycles, %d wrong results%s%s",
+		       r[i].name, ROUNDS, r[i].failures, r[i].failures ? ": first " : "",
+		       r[i].first);
 		tap_ok(ld_nr_reports(r[i].h->ld) == 0,
 		       "host %s: its validator saw only its own variant's order", r[i].name);
-		tap_ok(!log_mentions(r[i].h, r[1 - i].a1), "host %s: its log names no mdev of the other",
-		       r[i].name);
+		tap_ok(!log_mentions(r[i].h, r[1 - i].a1),
+		       "host %s: its log names no mdev of the other", r[i].name);
 		tap_ok(atomic_load(&r[i].h->md.nr_push) >= 4 * ROUNDS,
 		       "host %s: %llu PUSHes reached its own guests", r[i].name,
 		       (unsigned long long)atomic_load(&r[i].h->md.nr_push));

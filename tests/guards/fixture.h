@@ -16,12 +16,12 @@ struct box {
 	struct kmutex lock;
 	struct krwsem sem;
 	int n GUARDED_BY(lock);
-	int *buf PT_GUARDED_BY(lock);           /* the pointer is free, *buf is not */
+	int *buf PT_GUARDED_BY(lock); /* the pointer is free, *buf is not */
 	int arr[4] GUARDED_BY(lock);
-	int tree GUARDED_BY(sem);               /* read under down_read, write under down_write */
-	atomic_int hits;                        /* atomic: no guard */
+	int tree GUARDED_BY(sem); /* read under down_read, write under down_write */
+	atomic_int hits;	  /* atomic: no guard */
 	struct {
-		int inner GUARDED_BY(lock);     /* `lock` of the enclosing struct box */
+		int inner GUARDED_BY(lock); /* `lock` of the enclosing struct box */
 	} sub;
 };
 
@@ -35,9 +35,9 @@ struct owner {
 	struct kmutex big;
 	struct kmutex small;
 	struct box *box;
-	int both GUARDED_BY_ANY(big, small);      /* read: either; write: both */
+	int both GUARDED_BY_ANY(big, small); /* read: either; write: both */
 	int shown GUARDED_BY(small) WRITES_GUARDED_BY(big);
-	int via GUARDED_BY(box->lock);            /* reached through a member */
+	int via GUARDED_BY(box->lock); /* reached through a member */
 	pthread_mutex_t plain;
 	int counted GUARDED_BY(plain);
 	void (*lock_all)(struct owner *o) HOOK_ACQUIRES(o->big, o->small);

@@ -47,8 +47,7 @@ int main(void)
 	run_thread("open", open_path, &w);
 	tap_ok(ld_nr_reports(ctx) == 0, "guests_lock -> kvm0->lock: should NOT report");
 	run_thread("pqap", pqap_path, &w);
-	tap_ok(ld_nr_reports(ctx) == 1,
-	       "kvm1->lock -> guests_lock (other guest): should report");
+	tap_ok(ld_nr_reports(ctx) == 1, "kvm1->lock -> guests_lock (other guest): should report");
 	text = ld_report_text(ctx);
 	tap_ok(has_line(text, "WARNING: possible circular locking dependency detected"),
 	       "it is a circular dependency report");

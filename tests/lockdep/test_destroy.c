@@ -56,8 +56,7 @@ int main(void)
 	pthread_barrier_wait(&x.bar);
 	krwsem_destroy(&x.s);
 	text = ld_report_text(x.ctx);
-	tap_ok(ld_nr_reports(x.ctx) == 2 &&
-		       has_line(text, "with the lock still held by holder/2!"),
+	tap_ok(ld_nr_reports(x.ctx) == 2 && has_line(text, "with the lock still held by holder/2!"),
 	       "destroy of an rwsem another thread reads: should report");
 	free(text);
 	pthread_barrier_wait(&x.bar);

@@ -14,24 +14,23 @@
 static const char *const order[] = { "&a", "&b", "&c" };
 static const char *const variant[] = { "&c", "&a", "&b", "&e", "&d" };
 
-static const char golden[] =
-	"\n"
-	"======================================\n"
-	"WARNING: lock order violation detected\n"
-	"--------------------------------------\n"
-	"main/1 is trying to acquire lock:\n"
-	"(&a){+.+.}, at: main_work golden.c:11\n"
-	"\n"
-	"but task is already holding lock:\n"
-	"(&c){+.+.}, at: main_work golden.c:10\n"
-	"\n"
-	"which comes later in the declared lock order:\n"
-	"  &a --> &b --> &c\n"
-	"\n"
-	"&a (rank 0) must be acquired before &c (rank 2).\n"
-	"\n"
-	"1 lock held by main/1:\n"
-	" #0: (&c){+.+.}, at: main_work golden.c:10\n";
+static const char golden[] = "\n"
+			     "======================================\n"
+			     "WARNING: lock order violation detected\n"
+			     "--------------------------------------\n"
+			     "main/1 is trying to acquire lock:\n"
+			     "(&a){+.+.}, at: main_work golden.c:11\n"
+			     "\n"
+			     "but task is already holding lock:\n"
+			     "(&c){+.+.}, at: main_work golden.c:10\n"
+			     "\n"
+			     "which comes later in the declared lock order:\n"
+			     "  &a --> &b --> &c\n"
+			     "\n"
+			     "&a (rank 0) must be acquired before &c (rank 2).\n"
+			     "\n"
+			     "1 lock held by main/1:\n"
+			     " #0: (&c){+.+.}, at: main_work golden.c:10\n";
 
 struct abc {
 	struct kmutex a, b, c, d, e, u;

@@ -98,7 +98,8 @@ int main(void)
 	       "JSON objects carry kind, thread, classes, chain, sites");
 	free(json);
 	dot = ld_graph_dot(ctx);
-	tap_ok(strstr(dot, "digraph lockdep {") && strstr(dot, "\"&a\" -> \"&b\" [label=\"EN\"];") &&
+	tap_ok(strstr(dot, "digraph lockdep {") &&
+		       strstr(dot, "\"&a\" -> \"&b\" [label=\"EN\"];") &&
 		       strstr(dot, "\"&b\" -> \"&a\" [label=\"cycle\", color=red];"),
 	       "DOT has the observed edges and the cycle edge in red");
 	free(dot);

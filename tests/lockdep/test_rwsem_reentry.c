@@ -153,7 +153,8 @@ int main(void)
 	tap_ok(ld_nr_reports(x.ctx) == 1 &&
 		       has_line(text, "WARNING: possible circular locking dependency detected"),
 	       "then A -> down_read(S): should report (reader behind a queued writer)");
-	tap_ok(has_line(text, "  rlock(&s);") && has_line(text, "                               rlock(&s);"),
+	tap_ok(has_line(text, "  rlock(&s);") &&
+		       has_line(text, "                               rlock(&s);"),
 	       "the scenario marks read acquisitions as rlock");
 	free(text);
 	teardown(&x);

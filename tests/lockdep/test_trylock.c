@@ -63,7 +63,6 @@ static unsigned run_pair(void (*first)(void *), void (*second)(void *))
 
 int main(void)
 {
-
 	tap_ok(run_pair(a_tryb, b_a) == 0, "A, trylock B; then B, A: should NOT report");
 	tap_ok(run_pair(b_a, a_tryb) == 0, "B, A; then A, trylock B: should NOT report");
 	tap_ok(run_pair(trya_b, b_a) == 1, "trylock A, B; then B, A: should report");

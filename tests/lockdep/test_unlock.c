@@ -17,17 +17,16 @@ struct ul {
 	pthread_barrier_t bar;
 };
 
-static const char golden[] =
-	"\n"
-	"=====================================\n"
-	"WARNING: bad unlock balance detected!\n"
-	"-------------------------------------\n"
-	"main/1 is trying to release lock (&a) at:\n"
-	"main_work golden.c:12\n"
-	"but there are no more locks to release!\n"
-	"\n"
-	"other info that might help us debug this:\n"
-	"no locks held by main/1.\n";
+static const char golden[] = "\n"
+			     "=====================================\n"
+			     "WARNING: bad unlock balance detected!\n"
+			     "-------------------------------------\n"
+			     "main/1 is trying to release lock (&a) at:\n"
+			     "main_work golden.c:12\n"
+			     "but there are no more locks to release!\n"
+			     "\n"
+			     "other info that might help us debug this:\n"
+			     "no locks held by main/1.\n";
 
 static void *owner(void *arg)
 {

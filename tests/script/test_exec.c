@@ -37,8 +37,7 @@ static ssize_t value_show(void *priv, const struct sysfs_attr *attr, char *buf)
 }
 
 /* "busy..." -> EBUSY, "bad..." -> EINVAL, anything else is stored. */
-static ssize_t value_store(void *priv, const struct sysfs_attr *attr, const char *buf,
-			   size_t count)
+static ssize_t value_store(void *priv, const struct sysfs_attr *attr, const char *buf, size_t count)
 {
 	struct fake *f = priv;
 
@@ -263,8 +262,9 @@ static void failures(void)
 
 static void validator(void)
 {
-	struct fake f = { .log = "", .report = "WARNING: possible circular locking dependency "
-					       "detected\n*** DEADLOCK ***\n" };
+	struct fake f = { .log = "",
+			  .report = "WARNING: possible circular locking dependency "
+				    "detected\n*** DEADLOCK ***\n" };
 
 	run_case("lockdep-report replaces the final validator check", &f,
 		 "lockdep-clean\n"

@@ -36,29 +36,28 @@ static bool op_is(const struct script_op *op, enum script_op_kind kind, const ch
 
 static void good_script(void)
 {
-	static const char text[] =
-		"# comment\n"
-		"   \n"
-		"variant v18\n"
-		"host\n"
-		"card 0x03 type=CEX8C\n"
-		"end\n"
-		"write bus/ap/apmask -0x03\n"
-		"writen a/b  two spaces\n"
-		"fail EBUSY write a/b\n"
-		"fail ERESTARTSYS writen a/b x\\n\n"
-		"fail EACCES read a/c\n"
-		"expect a/e\n"
-		"03.0005\n"
-		"# not a comment here\n"
-		"\n"
-		"  end  \n"
-		"expect a/f \n"
-		"expectn a/g\n"
-		"lines a/h 12\n"
-		"  echo hello # world\n"
-		"lockdep-report cycle\n"
-		"check   \n";
+	static const char text[] = "# comment\n"
+				   "   \n"
+				   "variant v18\n"
+				   "host\n"
+				   "card 0x03 type=CEX8C\n"
+				   "end\n"
+				   "write bus/ap/apmask -0x03\n"
+				   "writen a/b  two spaces\n"
+				   "fail EBUSY write a/b\n"
+				   "fail ERESTARTSYS writen a/b x\\n\n"
+				   "fail EACCES read a/c\n"
+				   "expect a/e\n"
+				   "03.0005\n"
+				   "# not a comment here\n"
+				   "\n"
+				   "  end  \n"
+				   "expect a/f \n"
+				   "expectn a/g\n"
+				   "lines a/h 12\n"
+				   "  echo hello # world\n"
+				   "lockdep-report cycle\n"
+				   "check   \n";
 	char err[256];
 	struct script *s = parse(text, sizeof(text) - 1, err, sizeof(err));
 	struct script_op *op;

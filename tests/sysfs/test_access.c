@@ -17,8 +17,7 @@ struct rec {
 	bool nul;
 };
 
-static ssize_t store_rec(void *priv, const struct sysfs_attr *attr, const char *buf,
-			 size_t count)
+static ssize_t store_rec(void *priv, const struct sysfs_attr *attr, const char *buf, size_t count)
 {
 	struct rec *r = priv;
 
@@ -28,8 +27,7 @@ static ssize_t store_rec(void *priv, const struct sysfs_attr *attr, const char *
 	return count;
 }
 
-static ssize_t store_fail(void *priv, const struct sysfs_attr *attr, const char *buf,
-			  size_t count)
+static ssize_t store_fail(void *priv, const struct sysfs_attr *attr, const char *buf, size_t count)
 {
 	return -EADDRINUSE;
 }
@@ -63,7 +61,8 @@ int main(void)
 	sysfs_add_files(fs, sysfs_mkdir_p(fs, "d"), attrs, 5, &r);
 	tap_ok(sysfs_read(fs, "d/wo", buf, sizeof(buf)) == -EACCES, "read write-only: -EACCES");
 	tap_ok(sysfs_write(fs, "d/ro", "1", 1) == -EACCES, "write read-only: -EACCES");
-	tap_ok(sysfs_read(fs, "d/noshow", buf, sizeof(buf)) == -EACCES, "read without show: -EACCES");
+	tap_ok(sysfs_read(fs, "d/noshow", buf, sizeof(buf)) == -EACCES,
+	       "read without show: -EACCES");
 	tap_ok(sysfs_read(fs, "d", buf, sizeof(buf)) == -EISDIR, "read a dir: -EISDIR");
 	tap_ok(sysfs_write(fs, "d", "1", 1) == -EISDIR, "write a dir: -EISDIR");
 	tap_ok(sysfs_read(fs, "d/none", buf, sizeof(buf)) == -ENOENT, "read absent: -ENOENT");

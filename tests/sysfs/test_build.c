@@ -82,14 +82,14 @@ static void test_remove(struct sysfs *fs)
 
 	sysfs_add_files(fs, d, attrs, 3, NULL);
 	h = sysfs_path_ref(fs, "devices/y/z/mid", true, &err);
-	tap_ok(h && sysfs_node_stat(fs, h, &st1) == 0 && st1.type == SYSFS_FILE &&
-		       st1.mode == 0444,
+	tap_ok(h && sysfs_node_stat(fs, h, &st1) == 0 && st1.type == SYSFS_FILE && st1.mode == 0444,
 	       "handle on an attribute");
 	tap_ok(sysfs_remove_name(fs, sysfs_mkdir_p(fs, "devices"), "y") == 0, "remove_name y");
 	tap_ok(sysfs_type_of(fs, "devices/y/z/mid", false) == -ENOENT, "subtree gone");
 	tap_ok(sysfs_remove_name(fs, sysfs_mkdir_p(fs, "devices"), "y") == -ENOENT,
 	       "remove_name again: -ENOENT");
-	tap_ok(h && sysfs_node_stat(fs, h, &st2) == -ENOENT, "stat of a held removed node: -ENOENT");
+	tap_ok(h && sysfs_node_stat(fs, h, &st2) == -ENOENT,
+	       "stat of a held removed node: -ENOENT");
 	tap_ok(h && sysfs_node_show(fs, h, page) == -ENOENT,
 	       "show of a held removed node: -ENOENT");
 	sysfs_node_put(h);

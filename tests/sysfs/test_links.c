@@ -56,8 +56,8 @@ static void test_walks(struct sysfs *fs)
 	sysfs_add_file(fs, sysfs_mkdir_p(fs, "devices/vfio_ap/matrix/u1"), &hi, NULL);
 	tap_ok(sysfs_read(fs, "class/mdev_bus/matrix/u1/hi", buf, sizeof(buf)) == 3,
 	       "read through a middle link");
-	tap_ok(sysfs_read(fs, "bus/ap/devices/03.0005/../../../../class/mdev_bus/matrix/u1/hi",
-			  buf, sizeof(buf)) == 3,
+	tap_ok(sysfs_read(fs, "bus/ap/devices/03.0005/../../../../class/mdev_bus/matrix/u1/hi", buf,
+			  sizeof(buf)) == 3,
 	       ".. after a link goes up from the target (VFS semantics)");
 	tap_ok(sysfs_type_of(fs, "bus/ap/devices/card03", false) == SYSFS_LINK,
 	       "type_of without following: link");
@@ -98,8 +98,7 @@ static void test_dangling(struct sysfs *fs)
 	for (int i = 0; i < 50; i++)
 		sysfs_remove_name(fs, a, "x");
 	sysfs_add_link(fs, a, "self", a);
-	tap_ok(sysfs_readlink(fs, "loop/a/self", buf, sizeof(buf)) == 4 &&
-		       !memcmp(buf, "../a", 4),
+	tap_ok(sysfs_readlink(fs, "loop/a/self", buf, sizeof(buf)) == 4 && !memcmp(buf, "../a", 4),
 	       "link to its own dir: ../a");
 }
 

@@ -24,9 +24,9 @@ struct world {
 	struct sysfs_node *dev;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	int in_show;  /* shows entered */
-	bool release; /* let blocked shows return */
-	int done;     /* removals finished */
+	int in_show;		/* shows entered */
+	bool release;		/* let blocked shows return */
+	int done;		/* removals finished */
 	int done_after_release; /* ... of them, after release was set */
 };
 
@@ -68,7 +68,8 @@ static const struct sysfs_attr dev_attrs[] = {
 	{ .name = "remove", .mode = 0200, .store = store_remove },
 };
 
-static const struct sysfs_attr create_attr = { .name = "create", .mode = 0200,
+static const struct sysfs_attr create_attr = { .name = "create",
+					       .mode = 0200,
 					       .store = store_create };
 
 static void reset(struct world *w, const char *path)

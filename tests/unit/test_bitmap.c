@@ -39,11 +39,11 @@ static void test_numbering(void)
 	tap_ok(bm_empty(&b), "bm_clear empties it again");
 	bm_fill(&b);
 	tap_ok(strcmp(bm_format(&b, s), "0xffffffffffffffffffffffffffffffffffffffffffffffffff"
-				     "ffffffffffffff") == 0,
+					"ffffffffffffff") == 0,
 	       "bm_fill prints 64 f digits");
 	bm_zero(&b);
 	tap_ok(strcmp(bm_format(&b, s), "0x0000000000000000000000000000000000000000000000000000"
-				     "000000000000") == 0,
+					"000000000000") == 0,
 	       "bm_zero prints 64 zero digits");
 }
 

@@ -47,13 +47,15 @@ static void test_default(void)
 	const struct ap_card_cfg *k = c.machine.cards;
 
 	sim_config_default(&c);
-	tap_ok(c.machine.apxa && ap_machine_na(&c.machine) == 255 && ap_machine_nd(&c.machine) == 255,
+	tap_ok(c.machine.apxa && ap_machine_na(&c.machine) == 255 &&
+		       ap_machine_nd(&c.machine) == 255,
 	       "default host: apxa, na 255, nd 255");
 	tap_ok(nr_cards(&c) == 4 && k[3].type == 14 && k[3].kind == 'C' && k[4].kind == 'C' &&
 		       k[5].kind == 'P' && k[6].kind == 'A' && k[6].type == 14,
 	       "default host: cards 03,04 CEX8C, 05 CEX8P, 06 CEX8A");
 	tap_ok(k[3].config && !k[3].chkstop && k[6].config, "default cards configured, running");
-	tap_ok(mask_is(&c.machine.usage_domains, "ffff") && mask_is(&c.machine.control_domains, "ffff"),
+	tap_ok(mask_is(&c.machine.usage_domains, "ffff") &&
+		       mask_is(&c.machine.control_domains, "ffff"),
 	       "default host: usage and control domains 0-15");
 	tap_ok(bm_weight(&c.apmask) == 256 && bm_weight(&c.aqmask) == 256,
 	       "default host: apmask/aqmask all ones");
@@ -79,13 +81,15 @@ static void test_valid(void)
 	int rc = parse_text(text, &c, err, sizeof(err));
 
 	tap_ok(rc == 0, "valid file parses (%s)", err);
-	tap_ok(ap_machine_na(&c.machine) == 16 && ap_machine_nd(&c.machine) == 0x47, "max_adapter/max_domain");
+	tap_ok(ap_machine_na(&c.machine) == 16 && ap_machine_nd(&c.machine) == 0x47,
+	       "max_adapter/max_domain");
 	tap_ok(nr_cards(&c) == 4 && c.machine.cards[3].type == 14 && c.machine.cards[4].kind == 'C',
 	       "card list 0x03-0x04");
-	tap_ok(c.machine.cards[5].type == 10 && c.machine.cards[5].kind == 'P' && !c.machine.cards[5].config &&
-		       c.machine.cards[5].chkstop,
+	tap_ok(c.machine.cards[5].type == 10 && c.machine.cards[5].kind == 'P' &&
+		       !c.machine.cards[5].config && c.machine.cards[5].chkstop,
 	       "card options config=0 chkstop=1");
-	tap_ok(c.machine.cards[7].type == 12 && c.machine.cards[7].kind == 'A' && c.machine.cards[7].config,
+	tap_ok(c.machine.cards[7].type == 12 && c.machine.cards[7].kind == 'A' &&
+		       c.machine.cards[7].config,
 	       "options in any order, config defaults to 1");
 	tap_ok(mask_is(&c.machine.usage_domains, "f0000000000000000100") &&
 		       mask_is(&c.machine.control_domains, "c"),
@@ -103,8 +107,8 @@ static void test_empty_and_masks(void)
 		       bm_empty(&c.machine.usage_domains) && bm_weight(&c.apmask) == 256 &&
 		       c.machine.max_adapter == -1,
 	       "empty file: apxa, no cards, no domains, masks all ones");
-	tap_ok(parse_text("apxa no\n", &c, err, sizeof(err)) == 0 && ap_machine_na(&c.machine) == 63 &&
-		       ap_machine_nd(&c.machine) == 15,
+	tap_ok(parse_text("apxa no\n", &c, err, sizeof(err)) == 0 &&
+		       ap_machine_na(&c.machine) == 63 && ap_machine_nd(&c.machine) == 15,
 	       "apxa no: na 63, nd 15");
 	tap_ok(parse_text("apmask 0x\n", &c, err, sizeof(err)) == 0 && bm_empty(&c.apmask),
 	       "apmask 0x gives all zeros");
@@ -112,7 +116,8 @@ static void test_empty_and_masks(void)
 		       mask_is(&c.apmask, "2"),
 	       "each apmask line starts from zeros: last wins");
 	tap_ok(parse_text("max_adapter 8\nmax_adapter 9\ncard 9 type=CEX8C\n", &c, err,
-			  sizeof(err)) == 0 && ap_machine_na(&c.machine) == 9,
+			  sizeof(err)) == 0 &&
+		       ap_machine_na(&c.machine) == 9,
 	       "scalar keywords: last wins");
 }
 
@@ -123,8 +128,8 @@ struct err_case {
 
 static const struct err_case err_cases[] = {
 	{ "apxa yes\n\nfoo 1\n", "t.cfg:3: unknown keyword 'foo' (expected apxa, max_adapter, "
-				  "max_domain, card, usage_domains, control_domains, apmask or "
-				  "aqmask)" },
+				 "max_domain, card, usage_domains, control_domains, apmask or "
+				 "aqmask)" },
 	{ "Card 3 type=CEX8C\n", "t.cfg:1: unknown keyword 'Card' (expected apxa, max_adapter, "
 				 "max_domain, card, usage_domains, control_domains, apmask or "
 				 "aqmask)" },

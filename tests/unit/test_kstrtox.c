@@ -81,11 +81,11 @@ struct bool_case {
 };
 
 static const struct bool_case bool_cases[] = {
-	{ "1", 0, true },    { "y", 0, true },   { "Yes", 0, true },  { "t", 0, true },
-	{ "T\n", 0, true },  { "on", 0, true },  { "ON", 0, true },   { "0", 0, false },
-	{ "n", 0, false },   { "No", 0, false }, { "f", 0, false },   { "off", 0, false },
-	{ "oF", 0, false },  { "o", -EINVAL, 0 }, { "ox", -EINVAL, 0 }, { "", -EINVAL, 0 },
-	{ "2", -EINVAL, 0 }, { " 1", -EINVAL, 0 }, { "10", 0, true }, { "nonsense", 0, false },
+	{ "1", 0, true },    { "y", 0, true },	   { "Yes", 0, true },	 { "t", 0, true },
+	{ "T\n", 0, true },  { "on", 0, true },	   { "ON", 0, true },	 { "0", 0, false },
+	{ "n", 0, false },   { "No", 0, false },   { "f", 0, false },	 { "off", 0, false },
+	{ "oF", 0, false },  { "o", -EINVAL, 0 },  { "ox", -EINVAL, 0 }, { "", -EINVAL, 0 },
+	{ "2", -EINVAL, 0 }, { " 1", -EINVAL, 0 }, { "10", 0, true },	 { "nonsense", 0, false },
 };
 
 static void test_kstrtobool(void)
@@ -109,27 +109,13 @@ struct int_case {
 };
 
 static const struct int_case int_cases[] = {
-	{ "30", 10, 0, 30 },
-	{ "30\n", 10, 0, 30 },
-	{ " \t30", 10, 0, 30 },
-	{ "30abc", 10, 0, 30 },
-	{ "-5", 10, 0, -5 },
-	{ "0x10", 10, 0, 0 },
-	{ "010", 10, 0, 10 },
-	{ "+5", 10, -EINVAL, 0 },
-	{ "-", 10, -EINVAL, 0 },
-	{ "--5", 10, -EINVAL, 0 },
-	{ "", 10, -EINVAL, 0 },
-	{ "\n", 10, -EINVAL, 0 },
-	{ "x", 10, -EINVAL, 0 },
-	{ "4294967297", 10, 0, 1 },
-	{ "0x10", 0, 0, 16 },
-	{ "010", 0, 0, 8 },
-	{ "09", 0, 0, 0 },
-	{ "0x", 0, 0, 0 },
-	{ "-0x10", 0, 0, -16 },
-	{ "x10", 0, -EINVAL, 0 },
-	{ "0XfF\n", 0, 0, 255 },
+	{ "30", 10, 0, 30 },	   { "30\n", 10, 0, 30 },      { " \t30", 10, 0, 30 },
+	{ "30abc", 10, 0, 30 },	   { "-5", 10, 0, -5 },	       { "0x10", 10, 0, 0 },
+	{ "010", 10, 0, 10 },	   { "+5", 10, -EINVAL, 0 },   { "-", 10, -EINVAL, 0 },
+	{ "--5", 10, -EINVAL, 0 }, { "", 10, -EINVAL, 0 },     { "\n", 10, -EINVAL, 0 },
+	{ "x", 10, -EINVAL, 0 },   { "4294967297", 10, 0, 1 }, { "0x10", 0, 0, 16 },
+	{ "010", 0, 0, 8 },	   { "09", 0, 0, 0 },	       { "0x", 0, 0, 0 },
+	{ "-0x10", 0, 0, -16 },	   { "x10", 0, -EINVAL, 0 },   { "0XfF\n", 0, 0, 255 },
 };
 
 static void test_sscanf(void)
