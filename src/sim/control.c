@@ -218,7 +218,7 @@ SYSFS_SHOW(variant_show)
 {
 	struct sim *s = priv;
 
-	return snprintf(buf, SYSFS_PAGE, "%s\n", sim_variant_name(s->variant));
+	return snprintf(buf, SYSFS_PAGE, "%s\n", sim_lops_name(s));
 }
 
 int sim_guests_init(struct sim *s);

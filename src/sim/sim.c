@@ -54,6 +54,11 @@ enum sim_variant sim_variant(const struct sim *s)
 {
 	return s->variant;
 }
+const char *sim_lops_name(const struct sim *s)
+{
+	return s->lops->name;
+}
+
 struct ap_matrix_dev *sim_matrix_dev(struct sim *s)
 {
 	return &s->matrix_dev;
@@ -67,15 +72,28 @@ static void validator_to_klog(void *arg, const char *line)
 
 struct sim *sim_new(const struct sim_config *cfg, enum sim_variant v, char *err, size_t errlen)
 {
+	struct sim *s = sim_new_ops(cfg, variant_ops[v], err, errlen);
+
+	if (s)
+		s->variant = v;
+	return s;
+}
+
+struct sim *sim_new_ops(const struct sim_config *cfg, const struct vfio_ap_lock_ops *lops,
+			char *err, size_t errlen)
+{
 	struct sim *s = calloc(1, sizeof(*s));
-	const struct vfio_ap_lock_ops *lops = variant_ops[v];
 
 	if (!s || !(s->ld = ld_ctx_new())) {
 		snprintf(err, errlen, "out of memory");
 		free(s);
 		return NULL;
 	}
-	s->variant = v;
+	s->variant = SIM_MERGED;
+	s->lops = lops;
+	for (unsigned i = 0; i < sizeof(variant_ops) / sizeof(variant_ops[0]); i++)
+		if (variant_ops[i] == lops)
+			s->variant = (enum sim_variant)i;
 	ld_declare_order(s->ld, lops->order, lops->norder);
 	klog_init(&s->log, s->ld);
 	ld_set_sink(s->ld, validator_to_klog, &s->log);

@@ -29,6 +29,12 @@ const char *sim_variant_name(enum sim_variant v);
  * registered (queues probe). NULL with a message in err on failure.
  */
 struct sim *sim_new(const struct sim_config *cfg, enum sim_variant v, char *err, size_t errlen);
+/* The same with any locking-variant table (the explorer's mutants); variant() is then merged. */
+struct vfio_ap_lock_ops;
+struct sim *sim_new_ops(const struct sim_config *cfg, const struct vfio_ap_lock_ops *lops,
+			char *err, size_t errlen);
+/* The locking variant's name as sim/variant shows it. */
+const char *sim_lops_name(const struct sim *s);
 /*
  * Shuts the host down (stops guests, removes mdevs, unregisters drivers,
  * removes devices) and checks for leaks: objects, pinned NIB pages, ISCs,

@@ -35,7 +35,8 @@ struct sim_guest {
 };
 
 struct sim {
-	enum sim_variant variant;
+	enum sim_variant variant;	     /* the named variant closest to lops */
+	const struct vfio_ap_lock_ops *lops; /* the locking variant (or a test mutant) */
 	struct ld_ctx *ld;
 	struct klog log;
 	struct fault_sites faults; /* allocation-failure injection (sim/faults/alloc) */

@@ -311,6 +311,7 @@ void vfio_ap_mdev_request(struct ap_matrix_mdev *m, unsigned count)
 	if (m->kvm) {
 		lockdep_assert_held(&m->kvm->lock); /* taken by the helper when attached */
 		kvm_arch_crypto_clear_masks(m->kvm);
+		m->requested = true;
 		if (m->cfg_chg_trigger)
 			m->cfg_chg_signals++;
 	}
@@ -320,6 +321,7 @@ void vfio_ap_mdev_request(struct ap_matrix_mdev *m, unsigned count)
 				    "vfio_ap_mdev %s: Relaying device request to user (#%u)",
 				    m->uuid, count);
 		m->req_signals++;
+		kwake_up(&md->irq_wq);
 	} else if (count == 0) {
 		klog_printf(
 			vfio_ap_klog(md),
@@ -327,6 +329,34 @@ void vfio_ap_mdev_request(struct ap_matrix_mdev *m, unsigned count)
 			m->uuid);
 	}
 	release_update_locks_for_mdev(md, m);
+}
+
+/*
+ * VFIO_DEVICE_SET_IRQS for the two eventfds (design.md §4.10): index 0 the
+ * request notifier, 1 the AP configuration-change notifier. EINVAL for any
+ * other index.
+ */
+int vfio_ap_mdev_set_irq(struct ap_matrix_mdev *m, unsigned index, bool on)
+{
+	if (index > 1)
+		return -EINVAL;
+	kmutex_lock(&m->md->mdevs_lock);
+	if (index == 0)
+		m->req_trigger = on;
+	else
+		m->cfg_chg_trigger = on;
+	kmutex_unlock(&m->md->mdevs_lock);
+	return 0;
+}
+
+unsigned long long vfio_ap_mdev_req_signals(struct ap_matrix_mdev *m)
+{
+	unsigned long long n;
+
+	kmutex_lock(&m->md->mdevs_lock);
+	n = m->req_signals;
+	kmutex_unlock(&m->md->mdevs_lock);
+	return n;
 }
 
 int vfio_ap_mdev_reset_ioctl(struct ap_matrix_mdev *m)

@@ -109,6 +109,11 @@ struct ap_matrix_mdev {
 	/* times req_trigger fired */
 	unsigned long long req_signals GUARDED_BY(md->mdevs_lock);
 	unsigned long long cfg_chg_signals GUARDED_BY(md->mdevs_lock);
+	/*
+	 * request() cleared the guest's masks and no PUSH has restored them
+	 * since (the guest's CRYCB then differs from the shadow on purpose)
+	 */
+	bool requested GUARDED_BY(md->mdevs_lock);
 	/* VFIO device state (the dev-set lock) */
 	bool open GUARDED_BY(md->dev_set_lock);
 	/* mdev core state */
@@ -181,6 +186,7 @@ struct ap_matrix_dev {
 	struct kmutex mdev_core_lock; /* "mdev_list_lock": uuids in use, leaf */
 	struct kmutex dev_set_lock;   /* "&dev_set->lock": open/close */
 	struct kwaitq release_wq;     /* woken by close and by the last mdev put */
+	struct kwaitq irq_wq;	      /* woken when an mdev's eventfd is signalled */
 	/* every mdev by uuid */
 	struct list_head core_list GUARDED_BY(mdev_core_lock);
 	atomic_int available_instances;
@@ -281,6 +287,10 @@ void vfio_ap_mdev_put(struct ap_matrix_mdev *m);
 int vfio_ap_mdev_open(struct ap_matrix_mdev *m, struct kvm *kvm);
 void vfio_ap_mdev_close(struct ap_matrix_mdev *m);
 void vfio_ap_mdev_request(struct ap_matrix_mdev *m, unsigned count);
+/* VFIO_DEVICE_SET_IRQS: register (on) or release an eventfd: index 0 request, 1 config change. */
+int vfio_ap_mdev_set_irq(struct ap_matrix_mdev *m, unsigned index, bool on);
+/* Times the request eventfd was signalled (what user space reads from it). */
+unsigned long long vfio_ap_mdev_req_signals(struct ap_matrix_mdev *m);
 int vfio_ap_mdev_reset_ioctl(struct ap_matrix_mdev *m);
 void vfio_ap_mdev_dma_unmap(struct ap_matrix_mdev *m, uint64_t iova, uint64_t len);
 int vfio_ap_mdev_sysfs_add(struct ap_matrix_mdev *m);
