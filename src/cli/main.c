@@ -44,6 +44,8 @@ static const struct subcmd {
 	  "serve a simulated host's sysfs through FUSE at MOUNTPOINT" },
 	{ "demo", vas_cmd_demo, "demo [--in-process | --mount]",
 	  "a guided walk-through on the default host" },
+	{ "explore", vas_cmd_explore, "explore [OPTIONS] OP [OP...] | --all-pairs | --replay STR",
+	  "explore every schedule of concurrent operations for deadlocks (docs/explorer.md)" },
 	{ "torture", vas_cmd_torture, "torture [OPTIONS]",
 	  "concurrent stress run with invariant checks and a watchdog (docs/torture.md)" },
 };

@@ -172,3 +172,50 @@ char *ld_held_dump(struct ld_ctx *ctx)
 	free(copy);
 	return b.p ? b.p : strdup("");
 }
+
+/* The record of thread who, or NULL; ctx->lock held. */
+static struct ld_thread *record_of(struct ld_ctx *ctx, pthread_t who) CALLER_HOLDS(ctx->lock)
+{
+	struct ld_thread *t;
+
+	for (t = ctx->threads; t; t = t->next)
+		if (pthread_equal(t->self, who))
+			return t;
+	return NULL;
+}
+
+int ld_held_classes(struct ld_ctx *ctx, pthread_t who, const char **names, int max)
+{
+	struct ld_thread *t, *copy = malloc(sizeof(*copy));
+	int n = 0;
+
+	if (!copy)
+		return 0;
+	pthread_mutex_lock(&ctx->lock);
+	t = record_of(ctx, who);
+	if (t) {
+		snapshot(t, copy);
+		for (n = 0; n < copy->depth && n < max; n++)
+			names[n] = copy->held[n].cls->name;
+	}
+	pthread_mutex_unlock(&ctx->lock);
+	free(copy);
+	return n;
+}
+
+char *ld_held_dump_thread(struct ld_ctx *ctx, pthread_t who)
+{
+	struct ld_thread *t, *copy = malloc(sizeof(*copy));
+	struct ld_buf b = { 0 };
+
+	pthread_mutex_lock(&ctx->lock);
+	t = record_of(ctx, who);
+	if (t && copy) {
+		snapshot(t, copy);
+		if (copy->depth)
+			ld_put_held(&b, copy);
+	}
+	pthread_mutex_unlock(&ctx->lock);
+	free(copy);
+	return b.p ? b.p : strdup("");
+}

@@ -104,6 +104,13 @@ char *ld_graph_dot(struct ld_ctx *ctx);
 char *ld_coverage_text(struct ld_ctx *ctx);
 /* Locks held by every thread known to the context (watchdog dumps). */
 char *ld_held_dump(struct ld_ctx *ctx);
+/*
+ * One thread's held locks: their class names, oldest first (up to max;
+ * returns how many), or the lockdep-style block "N locks held by ..."
+ * (malloc'd, "" when it holds none). Used by the explorer's reports.
+ */
+int ld_held_classes(struct ld_ctx *ctx, pthread_t who, const char **names, int max);
+char *ld_held_dump_thread(struct ld_ctx *ctx, pthread_t who);
 /* Number of locks the calling thread holds in this context. */
 int ld_held_count(struct ld_ctx *ctx);
 /* Forget the calling thread's state (call before a thread exits). */

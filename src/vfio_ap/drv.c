@@ -136,7 +136,6 @@ int vfio_ap_init(struct ap_matrix_dev *md, const struct kservices *svc, struct a
 	kmutex_init(&md->mdev_core_lock, svc->ld, "mdev_list_lock");
 	kmutex_init(&md->dev_set_lock, svc->ld, "&dev_set->lock");
 	kwaitq_init(&md->release_wq, svc->ld, "vfio device release");
-	kwaitq_init(&md->irq_wq, svc->ld, "vfio eventfd signalled");
 	ap_hw_qci(bus->hw, &md->info);
 	INIT_LIST_HEAD(&md->mdev_list);
 	INIT_LIST_HEAD(&md->core_list);
@@ -162,7 +161,6 @@ void vfio_ap_exit(struct ap_matrix_dev *md)
 	ap_driver_unregister(md->bus, &md->vfio_ap_drv);
 	kmutex_destroy(&md->dev_set_lock);
 	kwaitq_destroy(&md->release_wq);
-	kwaitq_destroy(&md->irq_wq);
 	kmutex_destroy(&md->mdev_core_lock);
 	kmutex_destroy(&md->mdevs_lock);
 	kmutex_destroy(&md->guests_lock);

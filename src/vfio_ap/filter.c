@@ -215,7 +215,7 @@ void vfio_ap_mdev_update_guest_apcb(struct ap_matrix_mdev *m)
 	m->requested = false;
 	if (m->cfg_chg_trigger) {
 		m->cfg_chg_signals++;
-		kwake_up(&m->md->irq_wq);
+		keventfd_signal(m->cfg_chg_trigger);
 	}
 }
 

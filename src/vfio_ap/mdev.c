@@ -312,8 +312,10 @@ void vfio_ap_mdev_request(struct ap_matrix_mdev *m, unsigned count)
 		lockdep_assert_held(&m->kvm->lock); /* taken by the helper when attached */
 		kvm_arch_crypto_clear_masks(m->kvm);
 		m->requested = true;
-		if (m->cfg_chg_trigger)
+		if (m->cfg_chg_trigger) {
 			m->cfg_chg_signals++;
+			keventfd_signal(m->cfg_chg_trigger);
+		}
 	}
 	if (m->req_trigger) {
 		if (count % 10 == 0)
@@ -321,7 +323,7 @@ void vfio_ap_mdev_request(struct ap_matrix_mdev *m, unsigned count)
 				    "vfio_ap_mdev %s: Relaying device request to user (#%u)",
 				    m->uuid, count);
 		m->req_signals++;
-		kwake_up(&md->irq_wq);
+		keventfd_signal(m->req_trigger);
 	} else if (count == 0) {
 		klog_printf(
 			vfio_ap_klog(md),
@@ -336,27 +338,17 @@ void vfio_ap_mdev_request(struct ap_matrix_mdev *m, unsigned count)
  * request notifier, 1 the AP configuration-change notifier. EINVAL for any
  * other index.
  */
-int vfio_ap_mdev_set_irq(struct ap_matrix_mdev *m, unsigned index, bool on)
+int vfio_ap_mdev_set_irq(struct ap_matrix_mdev *m, unsigned index, struct keventfd *efd)
 {
 	if (index > 1)
 		return -EINVAL;
 	kmutex_lock(&m->md->mdevs_lock);
 	if (index == 0)
-		m->req_trigger = on;
+		m->req_trigger = efd;
 	else
-		m->cfg_chg_trigger = on;
+		m->cfg_chg_trigger = efd;
 	kmutex_unlock(&m->md->mdevs_lock);
 	return 0;
-}
-
-unsigned long long vfio_ap_mdev_req_signals(struct ap_matrix_mdev *m)
-{
-	unsigned long long n;
-
-	kmutex_lock(&m->md->mdevs_lock);
-	n = m->req_signals;
-	kmutex_unlock(&m->md->mdevs_lock);
-	return n;
 }
 
 int vfio_ap_mdev_reset_ioctl(struct ap_matrix_mdev *m)
