@@ -163,7 +163,8 @@ struct vfio_ap_lock_ops {
 		HOOK_RELEASES(md->guests_lock, kvm->lock, md->mdevs_lock);
 	/* the PQAP(AQIC) handler's locks (KVM already holds pqap_hook_rwsem for read) */
 	void (*aqic_lock)(struct ap_matrix_dev *md, struct kvm *kvm) HOOK_ACQUIRES(md->mdevs_lock);
-	void (*aqic_unlock)(struct ap_matrix_dev *md, struct kvm *kvm) HOOK_RELEASES(md->mdevs_lock);
+	void (*aqic_unlock)(struct ap_matrix_dev *md, struct kvm *kvm)
+		HOOK_RELEASES(md->mdevs_lock);
 	/* declared lock order, outermost first */
 	const char *const *order;
 	size_t norder;
