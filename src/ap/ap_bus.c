@@ -50,7 +50,9 @@ struct ap_queue *ap_get_qdev(struct ap_bus *bus, unsigned apqn)
 	struct ap_queue *q;
 
 	kmutex_lock(&bus->queues_lock);
-	q = bus->qtab[AP_QID_CARD(apqn)][AP_QID_QUEUE(apqn)];
+	/* a scheduler orders lookups against changes of the same row only */
+	ld_sched_access(bus->svc.ld, &bus->qtab[AP_QID_CARD(apqn)], false);
+	q = bus->qtab[AP_QID_CARD(apqn)] ? bus->qtab[AP_QID_CARD(apqn)][AP_QID_QUEUE(apqn)] : NULL;
 	if (q)
 		atomic_fetch_add(&q->dev.refcount, 1);
 	kmutex_unlock(&bus->queues_lock);
@@ -59,6 +61,7 @@ struct ap_queue *ap_get_qdev(struct ap_bus *bus, unsigned apqn)
 
 bool ap_queue_bound_to(struct ap_queue *q, struct ap_driver *drv)
 {
+	ld_sched_access(q->card->bus->svc.ld, &q->dev.driver, false);
 	return atomic_load(&q->dev.driver) == drv;
 }
 
@@ -95,9 +98,11 @@ static int ap_queue_probe(struct ap_bus *bus, struct ap_driver *drv, struct ap_q
 
 	if (devres != drvres)
 		return -ENODEV;
+	ld_sched_access(bus->svc.ld, &q->dev.driver, true);
 	q->dev.driver = drv; /* visible to the driver's probe, as dev->driver is */
 	rc = drv->probe ? drv->probe(drv->ctx, q) : 0;
 	if (rc) {
+		ld_sched_access(bus->svc.ld, &q->dev.driver, true);
 		q->dev.driver = NULL;
 		return rc;
 	}
@@ -118,6 +123,7 @@ static void ap_queue_release_driver(struct ap_bus *bus, struct ap_queue *q)
 	ap_device_sysfs_unbound(bus, &q->dev, false, name);
 	if (drv->remove)
 		drv->remove(drv->ctx, q);
+	ld_sched_access(bus->svc.ld, &q->dev.driver, true);
 	q->dev.driver = NULL;
 	q->dev.drvdata = NULL;
 }
@@ -200,6 +206,9 @@ void ap_queue_device_add(struct ap_bus *bus, struct ap_card *c, unsigned apqi, b
 	atomic_fetch_add(&bus->nr_queues, 1);
 	ap_queue_sysfs_add(bus, q);
 	kmutex_lock(&bus->queues_lock);
+	ld_sched_access(bus->svc.ld, &bus->qtab[c->id], true);
+	if (!bus->qtab[c->id] && !(bus->qtab[c->id] = calloc(BM_BITS, sizeof(struct ap_queue *))))
+		abort(); /* the bus's lookup table cannot fail in the kernel either */
 	bus->qtab[c->id][apqi] = q;
 	kmutex_unlock(&bus->queues_lock);
 	kmutex_lock(&q->dev.device_lock);
@@ -217,6 +226,7 @@ void ap_queue_device_del(struct ap_bus *bus, struct ap_queue *q)
 	ap_queue_release_driver(bus, q);
 	kmutex_unlock(&q->dev.device_lock);
 	kmutex_lock(&bus->queues_lock);
+	ld_sched_access(bus->svc.ld, &bus->qtab[AP_QID_CARD(q->qid)], true);
 	bus->qtab[AP_QID_CARD(q->qid)][AP_QID_QUEUE(q->qid)] = NULL;
 	kmutex_unlock(&bus->queues_lock);
 	q->card->queues[AP_QID_QUEUE(q->qid)] = NULL;
@@ -464,12 +474,13 @@ void ap_bus_bindings(struct ap_bus *bus, unsigned *bound, unsigned *total)
 	*bound = *total = 0;
 	kmutex_lock(&bus->queues_lock);
 	for (unsigned a = 0; a < BM_BITS; a++)
-		for (unsigned d = 0; d < BM_BITS; d++) {
+		for (unsigned d = 0; bus->qtab[a] && d < BM_BITS; d++) {
 			struct ap_queue *q = bus->qtab[a][d];
 
 			if (!q)
 				continue;
 			(*total)++;
+			ld_sched_access(bus->svc.ld, &q->dev.driver, false);
 			if (q->dev.driver) /* racy snapshot, as the kernel's counter */
 				(*bound)++;
 		}

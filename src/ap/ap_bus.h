@@ -112,7 +112,8 @@ struct ap_bus {
 	struct ap_config_info qci GUARDED_BY(scan_mutex);
 	struct ap_config_info qci_old GUARDED_BY(scan_mutex);
 	struct ap_card *cards[BM_BITS] GUARDED_BY(scan_mutex);
-	struct ap_queue *qtab[BM_BITS][BM_BITS] GUARDED_BY(queues_lock); /* lookup by APQN */
+	/* lookup by APQN: one row of BM_BITS per APID, allocated with its first queue */
+	struct ap_queue **qtab[BM_BITS] GUARDED_BY(queues_lock);
 	struct list_head drivers GUARDED_BY_ANY(scan_mutex, perms_mutex);
 	atomic_ullong scans;
 	atomic_ullong bindings_complete_count; /* times a scan found every queue bound */

@@ -435,6 +435,7 @@ int vas_cmd_explore(int argc, char **argv)
 	} else if (c.table) {
 		if (optind < argc)
 			return bad("unexpected argument '%s' with a table", argv[optind]);
+		c.o.trace = c.trace ? stderr : NULL; /* --trace: a progress line per exploration */
 		return run_table(&c);
 	} else {
 		if (optind >= argc)

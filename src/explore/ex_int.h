@@ -69,6 +69,7 @@ struct ex_thread {
 	sem_t go;
 	struct ex_pending pend; /* written by the thread before it parks */
 	bool done;
+	bool timed_out; /* its timed wait was let go by a timeout */
 	long result; /* byte count or -errno */
 	int held_at_exit;
 	char *held_text; /* malloc'd, when held_at_exit */
@@ -93,7 +94,10 @@ struct ex_step {
  */
 typedef int (*ex_pick_fn)(void *arg, struct ex_exec *x, unsigned k, unsigned en);
 
-enum ex_end { EX_RUNNING, EX_FINISHED, EX_DEADLOCKED };
+enum ex_end { EX_RUNNING, EX_FINISHED, EX_DEADLOCKED, EX_STALLED };
+
+/* Scheduling steps after which an execution counts as never ending. */
+#define EX_MAX_STEPS 20000
 
 struct ex_exec {
 	const struct ex_opts *o;
@@ -146,6 +150,8 @@ bool ex_fp_conflict(const struct ex_fp *a, unsigned na, bool alla, const struct 
 const char *ex_action_name(int op);
 
 /* ops.c: the operations and the initial states */
+struct sim_config;
+void ex_boot_config(struct sim_config *cfg);
 int ex_setup_state(struct ex_exec *x, enum ex_state state, char *err, size_t errlen);
 long ex_op_run(struct ex_exec *x, struct ex_thread *t);
 void ex_qemu_run(struct ex_exec *x, struct ex_thread *t);

@@ -18,7 +18,7 @@
 #include "sim/sim.h"
 #include "sysfs/sysfs.h"
 
-#define EX_FP_CAP_STEP 96 /* footprint entries of one step before it counts as "everything" */
+#define EX_FP_CAP_STEP 256 /* footprint entries of one step before it counts as "everything" */
 
 /*
  * Leaf lock classes: innermost in every variant's declared order, never
@@ -30,9 +30,13 @@ static const struct {
 	const char *name;
 	bool ignore;
 } leaves[] = {
-	{ "ap_queues_lock", false },	{ "&kvm->res_lock", false },
-	{ "&ap_hw->lock", false },	{ "&klog->lock", true },
-	{ "&sysfs->tree_lock", false }, { "&sim->guests_reg_lock", false },
+	/* these three order only through the annotated accesses to what they guard */
+	{ "ap_queues_lock", true },
+	{ "&ap_hw->lock", true },
+	{ "&sysfs->tree_lock", true },
+	{ "&klog->lock", true },
+	{ "&kvm->res_lock", false },
+	{ "&sim->guests_reg_lock", false },
 };
 
 static int leaf_of(const struct ld_map *map)
@@ -112,9 +116,15 @@ static int decide(struct ex_exec *x)
 		x->end = ex_exec_finished(x) || x->only ? EX_FINISHED : EX_DEADLOCKED;
 		return -1;
 	}
+	if (x->nsteps >= EX_MAX_STEPS) {
+		x->end = EX_STALLED;
+		return -1;
+	}
 	t = x->pick(x->pick_arg, x, x->nsteps, en);
 	if (t < 0 || !((en >> t) & 1))
 		t = __builtin_ctz(en);
+	x->th[t].timed_out =
+		x->th[t].pend.op == LD_SCHED_WAIT_TIMED && !thread_enabled(x, (unsigned)t);
 	begin_step(x, (unsigned)t);
 	return t;
 }
@@ -155,16 +165,17 @@ static void park(struct ex_thread *t, int op, void *obj, unsigned long long tick
 	handoff(x, t);
 }
 
-static bool hook_point(void *arg, enum ld_sched_op op, void *obj, const struct ld_map *map,
-		       unsigned long long ticket)
+static enum ld_sched_verdict hook_point(void *arg, enum ld_sched_op op, void *obj,
+					const struct ld_map *map, unsigned long long ticket)
 {
 	struct ex_exec *x = arg;
 	struct ex_thread *t = self_of(x);
+	bool wait = op == LD_SCHED_WAIT || op == LD_SCHED_WAIT_TIMED;
 	int leaf;
 
 	if (!t)
-		return false;
-	leaf = op == LD_SCHED_WAIT ? -1 : leaf_of(map);
+		return LD_SCHED_NOT_MINE;
+	leaf = wait ? -1 : leaf_of(map);
 	if (leaf >= 0) {
 		bool read = op == LD_SCHED_DOWN_READ || op == LD_SCHED_DOWN_READ_RECURSIVE ||
 			    op == LD_SCHED_DOWN_READ_TRY;
@@ -175,10 +186,10 @@ static bool hook_point(void *arg, enum ld_sched_op op, void *obj, const struct l
 				   map->name);
 		if (!leaves[leaf].ignore)
 			fp_add(x, obj, read ? 0 : EX_FP_W);
-		return true;
+		return LD_SCHED_GO;
 	}
-	park(t, op, obj, ticket, op == LD_SCHED_WAIT ? ((struct kwaitq *)obj)->name : map->name);
-	return true;
+	park(t, op, obj, ticket, wait ? ((struct kwaitq *)obj)->name : map->name);
+	return t->timed_out ? LD_SCHED_TIMED_OUT : LD_SCHED_GO;
 }
 
 static void hook_release(void *arg, void *obj, bool write)
@@ -285,7 +296,7 @@ int ex_exec_start(struct ex_exec *x, const struct ex_opts *o, const int *ops, un
 	x->o = o;
 	x->cur = -1;
 	sem_init(&x->back, 0, 0);
-	sim_config_default(&cfg);
+	ex_boot_config(&cfg);
 	x->sim = sim_new_ops(&cfg, o->lops, err, errlen);
 	if (!x->sim)
 		return -1;
@@ -300,16 +311,14 @@ int ex_exec_start(struct ex_exec *x, const struct ex_opts *o, const int *ops, un
 			snprintf(err, errlen, "cannot start a thread");
 			return -1;
 		}
-	if (o->state == EX_ATTACHED) {
-		/* QEMU's handler (after the operations) settles into its wait */
-		if (spawn(x, -1, true)) {
-			snprintf(err, errlen, "cannot start a thread");
-			return -1;
-		}
-		x->only = 1u << nops;
-		ex_exec_run(x, pick_lowest, NULL);
-		x->only = 0;
+	/* QEMU's request handler (after the operations) settles into its wait */
+	if (spawn(x, -1, true)) {
+		snprintf(err, errlen, "cannot start a thread");
+		return -1;
 	}
+	x->only = 1u << nops;
+	ex_exec_run(x, pick_lowest, NULL);
+	x->only = 0;
 	x->recording = true;
 	x->end = EX_RUNNING;
 	x->events = 1469598103934665603ULL;
@@ -347,6 +356,7 @@ static bool thread_enabled(const struct ex_exec *x, unsigned i)
 	case LD_SCHED_DOWN_WRITE:
 		return !s->writer && !s->readers;
 	case LD_SCHED_WAIT:
+	case LD_SCHED_WAIT_TIMED: /* a timeout is in ex_exec_enabled */
 		return __atomic_load_n(&w->seq, __ATOMIC_RELAXED) != t->pend.ticket;
 	default: /* start, trylocks */
 		return true;
@@ -360,7 +370,14 @@ unsigned ex_exec_enabled(const struct ex_exec *x)
 	for (unsigned i = 0; i < x->nthreads; i++)
 		if (thread_enabled(x, i))
 			mask |= 1u << i;
-	return x->only ? mask & x->only : mask;
+	if (x->only)
+		mask &= x->only;
+	/* time passes only while nothing else can run: then timed waits expire */
+	for (unsigned i = 0; !mask && i < x->nthreads; i++)
+		if (!x->th[i].done && x->th[i].pend.op == LD_SCHED_WAIT_TIMED &&
+		    (!x->only || ((x->only >> i) & 1)))
+			mask |= 1u << i;
+	return mask;
 }
 
 bool ex_exec_finished(const struct ex_exec *x)
@@ -397,7 +414,7 @@ static void begin_step(struct ex_exec *x, unsigned i)
 	s = &x->steps[x->nsteps++];
 	*s = (struct ex_step){ .thread = i, .op = p.op, .what = p.what, .fp_off = x->nfp };
 	s->preempt = x->nsteps > 1 && x->last != i && thread_enabled(x, x->last);
-	if (p.op == LD_SCHED_WAIT)
+	if (p.op == LD_SCHED_WAIT || p.op == LD_SCHED_WAIT_TIMED)
 		fp_add(x, p.obj, 0);
 	else if (p.obj)
 		fp_add(x, p.obj, EX_FP_ACQ | (read ? 0 : EX_FP_W));
@@ -452,6 +469,7 @@ const char *ex_action_name(int op)
 	case LD_SCHED_DOWN_WRITE_TRY:
 		return "down_write_trylock";
 	case LD_SCHED_WAIT:
+	case LD_SCHED_WAIT_TIMED:
 		return "wait";
 	default:
 		return "?";

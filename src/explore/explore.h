@@ -45,6 +45,7 @@ enum ex_mode {
 enum ex_kind {
 	EX_OK = 0,
 	EX_DEADLOCK,	 /* no thread can run, some have not finished */
+	EX_STALL,	 /* the operations do not finish (EX_MAX_STEPS steps) */
 	EX_NONSERIAL,	 /* results + final state of no serial order */
 	EX_VALIDATOR,	 /* the lock validator reported */
 	EX_HELD_AT_EXIT, /* an operation returned holding locks */

@@ -5,13 +5,17 @@
  *
  * Every operation is what a user or QEMU does, through the sysfs tree and
  * the sim/ files, with fixed arguments chosen so that two operations meet
- * on the same locks and objects. The initial state (both states):
- *   apmask -0x03,-0x04          adapters 03 and 04 belong to vfio_ap
+ * on the same locks and objects while each touches few queues (a search
+ * grows with the number of critical sections). The initial state, on the
+ * built-in default host (cards 03-06, domains 0-15):
+ *   boot ap.apmask = all but 0x07 (no card 7: a bit `apmask` can set),
+ *        ap.aqmask = all but 5 and 6: vfio_ap gets the 8 queues XX.0005
+ *        and XX.0006 of the four cards
  *   mdev A: 03.0005, control domain 1
  *   04.0005 unbound from vfio_ap (so that `bind` has a queue to bind)
- * and, "attached", a guest started on A whose QEMU registered the request
- * eventfd: a QEMU thread waits on it and stops the guest when the driver
- * asks for the device back (mdev remove, `request`).
+ * and, "attached", a guest started on A. QEMU's request handler (a thread
+ * in both states) waits on the request eventfd of A's guest and stops the
+ * guest when the driver asks for the device back (mdev remove, request).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -27,7 +31,7 @@
 #define MDEV_A "devices/vfio_ap/matrix/" UUID_A "/"
 #define TYPE "devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/"
 
-enum op_how { W, REQUEST };
+enum op_how { W, REQUEST, OPEN };
 
 static const struct ex_op {
 	const char *name;
@@ -48,19 +52,20 @@ static const struct ex_op {
 	  "A's ap_config: adapters 03,04, domains 5,6, control domains 1,2" },
 	{ "create", W, TYPE "create", UUID_B, false, "create mdev B" },
 	{ "remove", W, MDEV_A "remove", "1", false, "remove mdev A (blocks while a guest has it)" },
-	{ "guest_open", W, "sim/guests/start", UUID_A, false, "start a guest on A (open_device)" },
+	{ "guest_open", OPEN, "sim/guests/start", UUID_A, false,
+	  "start a guest on A (open_device; QEMU registers its request eventfd)" },
 	{ "guest_close", W, "sim/guests/stop", UUID_A, true, "stop A's guest (close_device)" },
 	{ "aqic", W, "sim/guests/" UUID_A "/aqic", "03.0005 enable 3 0x10000", true,
 	  "A's guest enables interrupts of 03.0005 (PQAP AQIC)" },
-	{ "apmask", W, "bus/ap/apmask", "+0x04", false,
-	  "apmask +0x04: adapter 04 back to the host (in_use, rebinding)" },
-	{ "aqmask", W, "bus/ap/aqmask", "-0x07", false,
-	  "aqmask -0x07: domain 7 to vfio_ap (rebinding)" },
+	{ "apmask", W, "bus/ap/apmask", "+0x07", false,
+	  "apmask +0x07: reserve adapter 07 for the host (in_use)" },
+	{ "aqmask", W, "bus/ap/aqmask", "+0x06", false,
+	  "aqmask +0x06: domain 6 back to the host (in_use, 4 queues rebound)" },
 	{ "bind", W, "bus/ap/drivers/vfio_ap/bind", "04.0005", false, "bind 04.0005 to vfio_ap" },
 	{ "unbind", W, "bus/ap/drivers/vfio_ap/unbind", "03.0005", false,
 	  "unbind 03.0005 from vfio_ap" },
-	{ "host_config", W, "sim/host/adapters", "-0x03", false,
-	  "the HMC takes adapter 03 away (bus scan, config callbacks)" },
+	{ "host_config", W, "sim/host/usage_domains", "-0x05", false,
+	  "the HMC takes domain 5 away (bus scan, config callbacks)" },
 	{ "request", REQUEST, NULL, NULL, true,
 	  "the VFIO core asks for A back (the driver's request callback)" },
 	{ "reset", W, "sim/guests/" UUID_A "/reset", "1", true, "A's guest resets the device" },
@@ -122,10 +127,17 @@ struct ap_matrix_mdev *ex_mdev_a(struct ex_exec *x)
 	return vfio_ap_mdev_get(sim_matrix_dev(x->sim), UUID_A);
 }
 
+void ex_boot_config(struct sim_config *cfg)
+{
+	sim_config_default(cfg);
+	bm_clear(&cfg->apmask, 7);
+	bm_clear(&cfg->aqmask, 5);
+	bm_clear(&cfg->aqmask, 6);
+}
+
 int ex_setup_state(struct ex_exec *x, enum ex_state state, char *err, size_t errlen)
 {
 	static const char *const steps[][2] = {
-		{ "bus/ap/apmask", "-0x03,-0x04" },
 		{ TYPE "create", UUID_A },
 		{ MDEV_A "assign_adapter", "3" },
 		{ MDEV_A "assign_domain", "5" },
@@ -161,6 +173,16 @@ long ex_op_run(struct ex_exec *x, struct ex_thread *t)
 
 	if (op->how == W)
 		return wr(x, op->path, op->value);
+	if (op->how == OPEN) {
+		long rc = wr(x, op->path, op->value);
+
+		m = rc > 0 ? ex_mdev_a(x) : NULL;
+		if (m) { /* QEMU registers its request notifier */
+			vfio_ap_mdev_set_irq(m, 0, &x->req_efd);
+			vfio_ap_mdev_put(m);
+		}
+		return rc;
+	}
 	m = ex_mdev_a(x); /* the VFIO core holds its device while it asks */
 	if (!m)
 		return -ENODEV;
@@ -170,15 +192,22 @@ long ex_op_run(struct ex_exec *x, struct ex_thread *t)
 }
 
 /*
- * QEMU's request handler: sleeps on the request eventfd; when the driver
- * signals it, QEMU releases the device (the guest is stopped). It ends
- * when the explorer winds the execution down.
+ * QEMU's request handler: sleeps on the request eventfd; each time the
+ * driver signals it, QEMU releases the device (the guest is stopped; a
+ * stop of a guest already gone is harmless). It ends when the explorer
+ * winds the execution down.
  */
 void ex_qemu_run(struct ex_exec *x, struct ex_thread *t)
 {
-	kwait_event(&x->req_efd.wq, x->stopping || keventfd_count(&x->req_efd) > 0);
-	if (keventfd_count(&x->req_efd) > 0)
+	unsigned long long seen = 0;
+
+	for (;;) {
+		kwait_event(&x->req_efd.wq, x->stopping || keventfd_count(&x->req_efd) > seen);
+		if (keventfd_count(&x->req_efd) == seen)
+			return; /* stopping */
+		seen = keventfd_count(&x->req_efd);
 		t->result = wr(x, "sim/guests/stop", UUID_A);
+	}
 }
 
 const struct vfio_ap_lock_ops *ex_lops(const char *name)

@@ -125,8 +125,21 @@ char *ex_deadlock_report(struct ex_exec *x)
 	int waits[EX_MAX_THREADS];
 	bool seen[EX_MAX_THREADS] = { false };
 
-	put(&b, "DEADLOCK: no operation can go on, %s not finished\n",
-	    ex_exec_finished(x) ? "none" : "some");
+	{
+		unsigned blocked = 0, n = 0;
+
+		for (unsigned i = 0; i < x->nthreads; i++)
+			if (!x->th[i].daemon) {
+				n++;
+				blocked += !x->th[i].done;
+			}
+		if (x->end == EX_STALLED)
+			put(&b, "NO PROGRESS: after %u scheduling steps %u of %u operations have not "
+				"finished (they go on waiting and retrying)\n",
+			    x->nsteps, blocked, n);
+		else
+			put(&b, "DEADLOCK: %u of %u operations blocked, none can go on\n", blocked, n);
+	}
 	put(&b, "variant %s\n\n", sim_lops_name(x->sim));
 	for (unsigned i = 0; i < x->nthreads; i++) {
 		struct ex_thread *t = &x->th[i];

@@ -56,8 +56,14 @@ struct pct {
 	unsigned nchange;
 };
 
+/*
+ * A serial order: the operations one after the other, with QEMU's
+ * reaction (the item nops) at one place among them: it runs there if the
+ * driver has asked for the device by then, else when an operation waits
+ * for it, else at the end.
+ */
 struct serial_pick {
-	unsigned order[EX_MAX_OPS];
+	unsigned order[EX_MAX_OPS + 1];
 	unsigned pos;
 };
 
@@ -108,6 +114,11 @@ static void set_error(struct ex_result *r, const char *fmt, const char *arg)
 		r->error = NULL;
 }
 
+static int rank(enum ex_kind k)
+{
+	return k == EX_DEADLOCK ? 2 : k == EX_STALL ? 1 : 0;
+}
+
 static void record_failure(struct search *s, struct ex_exec *x, enum ex_kind kind, char *report)
 {
 	struct ex_failure *b = &s->r->best;
@@ -116,9 +127,9 @@ static void record_failure(struct search *s, struct ex_exec *x, enum ex_kind kin
 	s->r->failures[kind]++;
 	for (unsigned k = 0; k < x->nsteps; k++)
 		pre += x->steps[k].preempt;
-	/* a deadlock outranks other findings; then fewer preemptions, then shorter */
-	if (b->kind == EX_OK || (kind == EX_DEADLOCK && b->kind != EX_DEADLOCK) ||
-	    ((kind == EX_DEADLOCK) == (b->kind == EX_DEADLOCK) &&
+	/* a deadlock (then no progress) outranks other findings; then fewer preemptions, shorter */
+	if (b->kind == EX_OK || rank(kind) > rank(b->kind) ||
+	    (rank(kind) == rank(b->kind) &&
 	     (pre < b->preemptions || (pre == b->preemptions && x->nsteps < b->steps)))) {
 		free(b->report);
 		free(b->replay);
@@ -133,16 +144,44 @@ static void record_failure(struct search *s, struct ex_exec *x, enum ex_kind kin
 		report = NULL;
 	}
 	free(report);
-	if (s->r->failures[EX_DEADLOCK] + s->r->failures[EX_NONSERIAL] +
+	if (s->r->failures[EX_DEADLOCK] + s->r->failures[EX_STALL] + s->r->failures[EX_NONSERIAL] +
 		    s->r->failures[EX_VALIDATOR] + s->r->failures[EX_HELD_AT_EXIT] +
 		    s->r->failures[EX_INCONSISTENT] + s->r->failures[EX_LEAK] >=
 	    MAX_FAILURES)
 		s->stop = true;
 }
 
+/* Prints the lines of a that b does not have (as whole lines), prefixed. */
+static void diff_lines(FILE *f, const char *a, const char *b, char mark)
+{
+	const char *p = a;
+	const char *section = "";
+	size_t slen = 0;
+
+	while (*p) {
+		size_t l = strcspn(p, "\n");
+		bool found = false;
+
+		if (l && p[l - 1] == ':') { /* a file's name: context for the lines below */
+			section = p;
+			slen = l;
+		}
+		for (const char *q = b; *q && !found;) {
+			size_t m = strcspn(q, "\n");
+
+			found = m == l && !memcmp(p, q, l);
+			q += m + (q[m] == '\n');
+		}
+		if (!found)
+			fprintf(f, "  %c %.*s%s%.*s\n", mark, (int)slen, section, slen ? " " : "",
+				(int)l, p);
+		p += l + (p[l] == '\n');
+	}
+}
+
 static char *nonserial_report(struct search *s, const struct ex_outcome *o)
 {
-	char *txt = NULL, *p;
+	char *txt = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&txt, &len);
 
@@ -160,21 +199,17 @@ static char *nonserial_report(struct search *s, const struct ex_outcome *o)
 		fprintf(f, "%s\n",
 			strcmp(s->serial[k].state, o->state) ? " (other final state)" : "");
 	}
-	/* the first line of state that no serial order has */
-	for (p = o->state; s->nserial && *p;) {
-		size_t l = strcspn(p, "\n");
-		bool anywhere = false;
+	/* against the serial outcome with the same results (else the first): the differing lines */
+	if (s->nserial) {
+		const struct ex_outcome *near = &s->serial[0];
 
-		for (unsigned k = 0; k < s->nserial && !anywhere; k++) {
-			const char *q = s->serial[k].state;
-
-			anywhere = strstr(q, "\n") && memmem(q, strlen(q), p, l + 1) != NULL;
-		}
-		if (!anywhere) {
-			fprintf(f, "state line of no serial order: %.*s\n", (int)l, p);
-			break;
-		}
-		p += l + (p[l] == '\n');
+		for (unsigned k = 0; k < s->nserial; k++)
+			if (!memcmp(s->serial[k].results, o->results, s->o->nops * sizeof(long)))
+				near = &s->serial[k];
+		fprintf(f, "final state against a serial order with %s results (- serial, + this run):\n",
+			memcmp(near->results, o->results, s->o->nops * sizeof(long)) ? "other" : "the same");
+		diff_lines(f, near->state, o->state, '-');
+		diff_lines(f, o->state, near->state, '+');
 	}
 	fclose(f);
 	return txt;
@@ -258,7 +293,7 @@ static int adapt(void *arg, struct ex_exec *x, unsigned k, unsigned en)
 		if (!n->explored[prev].fp && !n->explored[prev].n)
 			n->explored[prev] = save_fp(x, k - 1);
 	}
-	if (s->stop || x->setup_error)
+	if (s->stop || x->setup_error || c->in_tree >= 0) /* outside the tree: no choices */
 		return (en >> x->last) & 1 ? (int)x->last : lowest(en);
 	t = c->pick(s, x, k, en);
 	if (t < 0) {
@@ -303,9 +338,10 @@ static int run_one(struct search *s, struct ex_exec *x, chooser_fn pick, bool tr
 	}
 	ex_exec_run(x, adapt, &c);
 	s->r->executions++;
-	if (x->end == EX_DEADLOCKED) {
+	if (x->end == EX_DEADLOCKED || x->end == EX_STALLED) {
 		s->r->steps += x->nsteps;
-		record_failure(s, x, EX_DEADLOCK, ex_deadlock_report(x));
+		record_failure(s, x, x->end == EX_DEADLOCKED ? EX_DEADLOCK : EX_STALL,
+			       ex_deadlock_report(x));
 		ex_exec_abandon(x);
 		return c.in_tree < 0 ? (int)x->nsteps : c.in_tree;
 	}
@@ -745,15 +781,24 @@ static void replay(struct search *s)
 static int pick_serial(struct search *s, struct ex_exec *x, unsigned k, unsigned en)
 {
 	struct serial_pick *p = &s->serial_pick;
+	unsigned nops = s->o->nops, qemu = nops;
 
 	(void)k;
-	while (p->pos < s->o->nops && x->th[p->order[p->pos]].done)
+	while (p->pos <= nops) {
+		unsigned item = p->order[p->pos];
+
+		if (item == qemu) {
+			if ((en >> qemu) & 1)
+				return (int)qemu;
+		} else if (!x->th[item].done) {
+			if ((en >> item) & 1)
+				return (int)item;
+			if ((en >> qemu) & 1)
+				return (int)qemu; /* the operation waits for QEMU */
+			return lowest(en);
+		}
 		p->pos++;
-	if (p->pos < s->o->nops && ((en >> p->order[p->pos]) & 1))
-		return (int)p->order[p->pos];
-	for (unsigned i = s->o->nops; i < x->nthreads; i++) /* QEMU reacts asynchronously */
-		if ((en >> i) & 1)
-			return (int)i;
+	}
 	return lowest(en);
 }
 
@@ -783,7 +828,7 @@ static void serial_orders(struct search *s)
 	struct serial_pick *p = &s->serial_pick;
 	unsigned long long execs = s->r->executions;
 
-	for (unsigned i = 0; i < s->o->nops; i++)
+	for (unsigned i = 0; i <= s->o->nops; i++)
 		p->order[i] = i;
 	s->in_serial = true;
 	do {
@@ -806,7 +851,7 @@ static void serial_orders(struct search *s)
 		ex_exec_free_trace(x);
 		if (x->sim == NULL)
 			free(x);
-	} while (next_perm(p->order, s->o->nops));
+	} while (next_perm(p->order, s->o->nops + 1));
 	s->in_serial = false;
 	s->r->serial_outcomes = s->nserial;
 	s->r->executions = execs; /* serial runs are not part of the search's count */
@@ -894,6 +939,7 @@ const char *ex_kind_name(enum ex_kind k)
 	static const char *const names[] = {
 		[EX_OK] = "none",
 		[EX_DEADLOCK] = "deadlock",
+		[EX_STALL] = "no progress",
 		[EX_NONSERIAL] = "non-serializable",
 		[EX_VALIDATOR] = "validator report",
 		[EX_HELD_AT_EXIT] = "lock held at exit",

@@ -241,6 +241,18 @@ int ex_table(const struct ex_opts *o, unsigned n, const enum ex_state *states, u
 					continue;
 				collect(&rows[r->row], r->fd);
 				waitpid(r->pid, NULL, 0);
+				if (o->trace) {
+					const struct ex_row *w = &rows[r->row];
+
+					fprintf(o->trace, "[%zu/%zu] %s", done + 1, nrows,
+						ex_state_name(w->state));
+					for (unsigned i = 0; i < w->nops; i++)
+						fprintf(o->trace, " %s", ex_op_name(w->ops[i]));
+					fprintf(o->trace, ": %llu executions, %.2f s%s\n",
+						w->r.executions, w->r.seconds,
+						w->r.best.kind != EX_OK ? ", finding" : "");
+					fflush(o->trace);
+				}
 				r->pid = 0;
 				active--;
 				done++;

@@ -47,6 +47,14 @@ enum ld_sched_op {
 	LD_SCHED_DOWN_READ_TRY,	      /* never blocks */
 	LD_SCHED_DOWN_WRITE_TRY,      /* never blocks */
 	LD_SCHED_WAIT,		      /* kwaitq: blocks until a wake-up newer than the ticket */
+	LD_SCHED_WAIT_TIMED,	      /* the same, or until its timeout passes */
+};
+
+/* What a scheduler's point() answers. */
+enum ld_sched_verdict {
+	LD_SCHED_NOT_MINE = 0, /* not a controlled thread: proceed as without a scheduler */
+	LD_SCHED_GO,	       /* proceed */
+	LD_SCHED_TIMED_OUT,    /* a timed wait: proceed as if its timeout passed */
 };
 
 struct kwaitq;
@@ -54,11 +62,13 @@ struct kwaitq;
 struct ld_sched_ops {
 	/*
 	 * obj: the struct kmutex, struct krwsem or struct kwaitq; map: its
-	 * validator view (NULL for a wait). Returns false for a thread the
-	 * scheduler does not control (it then proceeds as without one).
+	 * validator view (NULL for a wait). Returns LD_SCHED_NOT_MINE for a
+	 * thread the scheduler does not control (it then proceeds as without
+	 * one). A controlled scheduler lets a timed wait time out only when
+	 * no other thread can run (time passes while everything waits).
 	 */
-	bool (*point)(void *arg, enum ld_sched_op op, void *obj, const struct ld_map *map,
-		      unsigned long long ticket);
+	enum ld_sched_verdict (*point)(void *arg, enum ld_sched_op op, void *obj,
+				       const struct ld_map *map, unsigned long long ticket);
 	void (*release)(void *arg, void *obj, bool write);
 	void (*wake)(void *arg, struct kwaitq *w);
 	void (*access)(void *arg, const void *obj, bool write);
@@ -70,8 +80,8 @@ void ld_set_sched(struct ld_ctx *ctx, const struct ld_sched_ops *ops, void *arg)
 void *ld_sched_arg(struct ld_ctx *ctx);
 
 /* Hooks (the lock wrappers call the first two). */
-bool ld_sched_point(struct ld_ctx *ctx, enum ld_sched_op op, void *obj, const struct ld_map *map,
-		    unsigned long long ticket);
+enum ld_sched_verdict ld_sched_point(struct ld_ctx *ctx, enum ld_sched_op op, void *obj,
+				     const struct ld_map *map, unsigned long long ticket);
 void ld_sched_release(struct ld_ctx *ctx, void *obj, bool write);
 /*
  * An access to shared state that no lock orders (a racy read the kernel

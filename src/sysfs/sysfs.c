@@ -41,6 +41,8 @@ struct sysfs_node *sysfs__find(struct sysfs *fs, struct sysfs_node *dir, const c
 {
 	struct sysfs_node *n = fs->hash[hash_of(dir, name, len) & (fs->nbuckets - 1)];
 
+	/* a scheduler orders lookups against changes of the same directory only */
+	ld_sched_access(fs->ld, dir, false);
 	for (; n; n = n->hnext)
 		if (n->parent == dir && !strncmp(n->name, name, len) && !n->name[len])
 			return n;
@@ -155,6 +157,7 @@ int sysfs__link(struct sysfs *fs, struct sysfs_node *dir, struct sysfs_node *n)
 		sysfs__node_free(n);
 		return rc;
 	}
+	ld_sched_access(fs->ld, dir, true);
 	n->parent = dir;
 	n->ino = ++fs->next_ino;
 	list_add_tail(&n->sibling, &dir->children);

@@ -101,6 +101,7 @@ struct sysfs_node *sysfs_lookup_ref(struct sysfs *fs, struct sysfs_node *dir, co
 
 int sysfs_node_stat(struct sysfs *fs, struct sysfs_node *n, struct sysfs_stat *st)
 {
+	ld_sched_access(fs->ld, n, false);
 	if (sysfs__removed(n))
 		return -ENOENT;
 	st->type = n->type;
@@ -115,6 +116,7 @@ static int call_begin(struct sysfs *fs, struct sysfs_node *n, unsigned want, str
 	int rc = 0;
 
 	down_read(&fs->tree_lock);
+	ld_sched_access(fs->ld, n, false);
 	if (sysfs__removed(n))
 		rc = -ENOENT;
 	else if (n->type == SYSFS_DIR)
@@ -194,6 +196,7 @@ static ssize_t snapshot(struct sysfs *fs, struct sysfs_node *dir, struct entry *
 	ssize_t rc = 0;
 
 	down_read(&fs->tree_lock);
+	ld_sched_access(fs->ld, dir, false);
 	if (sysfs__removed(dir))
 		rc = -ENOENT;
 	else if (dir->type != SYSFS_DIR)

@@ -93,7 +93,9 @@ static uint64_t unlink_subtree(struct sysfs *fs, struct sysfs_node *top) REQUIRE
 			tail = c;
 		}
 	}
+	ld_sched_access(fs->ld, top->parent, true);
 	for (n = top; n; n = n->reap) {
+		ld_sched_access(fs->ld, n, true);
 		sysfs__hash_delete(fs, n);
 		list_del_init(&n->sibling);
 		INIT_LIST_HEAD(&n->children);

@@ -129,15 +129,6 @@ long vfio_ap_mdev_create(struct ap_matrix_dev *md, const char *buf, size_t count
 	return rc ? rc : (long)count;
 }
 
-static unsigned long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long long)ts.tv_sec * 1000ULL +
-	       (unsigned long long)ts.tv_nsec / 1000000ULL;
-}
-
 /*
  * VFIO unregister: call request() while the user keeps the device open (at
  * once, then every 10 s), and wait for the close and for references from
@@ -146,11 +137,11 @@ static unsigned long long now_ms(void)
 static void wait_until_closed(struct ap_matrix_mdev *m)
 {
 	struct ap_matrix_dev *md = m->md;
-	unsigned long long next_request = 0;
+	bool ask = true;
 	unsigned count = 0;
 
 	for (;;) {
-		unsigned long long ticket = kwaitq_ticket(&md->release_wq), now;
+		unsigned long long ticket = kwaitq_ticket(&md->release_wq);
 		bool open;
 
 		kmutex_lock(&md->dev_set_lock);
@@ -159,13 +150,14 @@ static void wait_until_closed(struct ap_matrix_mdev *m)
 		ld_sched_access(md->svc.ld, &m->users, false);
 		if (!open && atomic_load(&m->users) == 0)
 			return;
-		now = now_ms();
-		if (open && now >= next_request) {
+		if (open && ask) {
 			vfio_ap_mdev_request(m, count++);
-			next_request = now + 10000;
+			ask = false;
 			continue; /* the request may have led to a close already */
 		}
-		kwaitq_wait(&md->release_wq, ticket, open ? (unsigned)(next_request - now) : 0);
+		/* 10 s without a close: ask again */
+		if (kwaitq_wait(&md->release_wq, ticket, open ? 10000 : 0) == -ETIMEDOUT)
+			ask = true;
 	}
 }
 
@@ -210,8 +202,9 @@ static void mdev_destroy(struct ap_matrix_mdev *m)
 /*
  * remove: kstrtoul base 0; every parse error is EINVAL (the mdev core's
  * mapping); 0 does nothing; any other value removes the mdev, blocking
- * while a guest holds it (design.md §4.3). ENODEV if another remove of the
- * same mdev is already under way.
+ * while a guest holds it (design.md §4.3). If another remove of the same
+ * mdev is under way, this one returns at once with success (the kernel's
+ * remove file is removed by its first writer; later writers succeed).
  */
 long vfio_ap_mdev_remove_store(struct ap_matrix_mdev *m, const char *buf, size_t count)
 {
@@ -228,7 +221,7 @@ long vfio_ap_mdev_remove_store(struct ap_matrix_mdev *m, const char *buf, size_t
 	claimed = !atomic_exchange(&m->removing, true);
 	kmutex_unlock(&md->mdev_core_lock);
 	if (!claimed)
-		return -ENODEV;
+		return (long)count; /* another writer removes it: this one succeeds (design.md §14) */
 	mdev_destroy(m);
 	return (long)count;
 }
