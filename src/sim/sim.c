@@ -80,6 +80,8 @@ struct sim *sim_new(const struct sim_config *cfg, enum sim_variant v, char *err,
 	klog_init(&s->log, s->ld);
 	ld_set_sink(s->ld, validator_to_klog, &s->log);
 	s->fs = sysfs_new(s->ld);
+	if (s->fs)
+		sysfs_set_log(s->fs, &s->log); /* the tree's warnings go to dmesg */
 	s->svc = (struct kservices){
 		.ld = s->ld, .log = &s->log, .faults = &s->faults, .fs = s->fs
 	};
