@@ -195,7 +195,6 @@ void ap_queue_device_add(struct ap_bus *bus, struct ap_card *c, unsigned apqi, b
 	q->qid = AP_MKQID(c->id, apqi);
 	atomic_store(&q->config, config);
 	atomic_store(&q->chkstop, atomic_load(&c->chkstop));
-	q->online = true;
 	c->queues[apqi] = q;
 	atomic_fetch_add(&bus->nr_queues, 1);
 	ap_queue_sysfs_add(bus, q);
@@ -258,7 +257,6 @@ struct ap_card *ap_card_device_add(struct ap_bus *bus, unsigned apid)
 	atomic_fetch_add(&bus->nr_cards, 1);
 	ap_card_sysfs_add(bus, c);
 	kmutex_lock(&c->dev.device_lock);
-	c->online = true;
 	ap_card_attach(bus, c);
 	kmutex_unlock(&c->dev.device_lock);
 	return c;
