@@ -249,8 +249,9 @@ struct ap_card *ap_card_device_add(struct ap_bus *bus, unsigned apid)
 	}
 	atomic_store(&c->config, config);
 	atomic_store(&c->chkstop, chkstop);
+	/* design.md §3.6: S, M, N, and the kind's bit (CCA with its full function set) */
 	c->functions = 0x80000000u | 0x40000000u | 0x02000000u |
-		       (c->kind == AP_KIND_CCA	? 0x10000000u :
+		       (c->kind == AP_KIND_CCA	? 0x10800000u :
 			c->kind == AP_KIND_EP11 ? 0x04000000u :
 						  0x08000000u);
 	bus->cards[apid] = c;
