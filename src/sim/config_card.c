@@ -134,6 +134,9 @@ struct slot_role {
 static const struct slot_role role_cur = {
 	"CUR", { "valid", "invalid" }, { AP_MK_VALID, AP_MK_INVALID }, "valid:HEX, HEX or invalid"
 };
+static const struct slot_role role_old = {
+	"OLD", { "valid", "invalid" }, { AP_MK_VALID, AP_MK_INVALID }, "valid:HEX, HEX or invalid"
+};
 static const struct slot_role role_new_cca = { "NEW",
 					       { "full", "partial", "empty" },
 					       { AP_MK_FULL, AP_MK_PARTIAL, AP_MK_EMPTY },
@@ -181,12 +184,9 @@ static int parse_mk(struct cfg_parser *p, const char *opt, const char *val, stru
 {
 	bool ep11 = c->kind == AP_KIND_EP11;
 	const struct slot_role *roles[3] = { &role_cur, ep11 ? &role_new_ep11 : &role_new_cca,
-					     &role_cur };
+					     &role_old };
 	const int regs[3] = { ep11 ? AP_MK_WK_CUR : base + 1, ep11 ? AP_MK_WK_NEW : base,
 			      base + 2 };
-	const struct slot_role old = {
-		"OLD", { "valid", "invalid" }, { AP_MK_VALID, AP_MK_INVALID }, role_cur.expect
-	};
 	int nslots = ep11 ? 2 : 3, n = 0;
 	char *slot, *copy = strdup(val);
 	int rc = 0;
@@ -199,8 +199,8 @@ static int parse_mk(struct cfg_parser *p, const char *opt, const char *val, stru
 				      ep11 ? "CUR,NEW" : "CUR,NEW,OLD", val);
 			break;
 		}
-		rc = parse_slot(p, opt, n == 2 ? &old : roles[n], ap_mk_vp_len(c->kind, regs[n]),
-				slot, &c->fw.mk[regs[n]]);
+		rc = parse_slot(p, opt, roles[n], ap_mk_vp_len(c->kind, regs[n]), slot,
+				&c->fw.mk[regs[n]]);
 	}
 	free(copy);
 	return rc;
