@@ -201,7 +201,6 @@ void ap_queue_device_add(struct ap_bus *bus, struct ap_card *c, unsigned apqi, b
 	q->qid = AP_MKQID(c->id, apqi);
 	atomic_store(&q->config, config);
 	atomic_store(&q->chkstop, atomic_load(&c->chkstop));
-	q->online = true;
 	c->queues[apqi] = q;
 	atomic_fetch_add(&bus->nr_queues, 1);
 	ap_queue_sysfs_add(bus, q);
@@ -260,15 +259,15 @@ struct ap_card *ap_card_device_add(struct ap_bus *bus, unsigned apid)
 	}
 	atomic_store(&c->config, config);
 	atomic_store(&c->chkstop, chkstop);
+	/* design.md §3.6: S, M, N, and the kind's bit (CCA with its full function set) */
 	c->functions = 0x80000000u | 0x40000000u | 0x02000000u |
-		       (c->kind == AP_KIND_CCA	? 0x10000000u :
+		       (c->kind == AP_KIND_CCA	? 0x10800000u :
 			c->kind == AP_KIND_EP11 ? 0x04000000u :
 						  0x08000000u);
 	bus->cards[apid] = c;
 	atomic_fetch_add(&bus->nr_cards, 1);
 	ap_card_sysfs_add(bus, c);
 	kmutex_lock(&c->dev.device_lock);
-	c->online = true;
 	ap_card_attach(bus, c);
 	kmutex_unlock(&c->dev.device_lock);
 	return c;

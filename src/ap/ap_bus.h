@@ -85,7 +85,6 @@ struct ap_card {
 	unsigned functions;
 	/* written by scans (under scan_mutex); read without a lock by shows */
 	atomic_bool config, chkstop;
-	bool online GUARDED_BY(dev.device_lock); /* zcrypt online state */
 	atomic_ullong request_count;
 	struct ap_queue *queues[BM_BITS] GUARDED_BY(bus->scan_mutex);
 };
@@ -96,7 +95,6 @@ struct ap_queue {
 	unsigned qid;
 	/* written by scans (under scan_mutex); read without a lock by shows */
 	atomic_bool config, chkstop;
-	bool online; /* zcrypt online state */
 	atomic_ullong request_count;
 };
 

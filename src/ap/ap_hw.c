@@ -116,6 +116,31 @@ static struct ap_hw_queue *hwq(struct ap_hw *hw, unsigned apqn) REQUIRES(hw->loc
 	return &hw->queues[apid][AP_QID_QUEUE(apqn)];
 }
 
+int ap_hw_card_query(struct ap_hw *hw, unsigned apqn, struct ap_card_fw *fw)
+{
+	unsigned apid = AP_QID_CARD(apqn), apqi = AP_QID_QUEUE(apqn);
+	int rc = -ENODEV;
+
+	kmutex_lock(&hw->lock);
+	if (apqn_check(hw, apqn) == AP_RESPONSE_NORMAL) {
+		const struct ap_card_cfg *c = &hw->cards[apid];
+
+		*fw = c->fw;
+		ap_card_serial(&c->fw, c->kind, apid, fw->serial);
+		if (bm_test(&c->fw.nomk, apqi))
+			for (int r = 0; r < AP_MK_NREGS; r++) {
+				bool new = c->kind == AP_KIND_EP11 ? r == AP_MK_WK_NEW : r % 3 == 0;
+
+				memset(&fw->mk[r], 0, sizeof(fw->mk[r]));
+				fw->mk[r].state = new ? AP_MK_EMPTY : AP_MK_INVALID;
+			}
+		bm_zero(&fw->nomk);
+		rc = 0;
+	}
+	kmutex_unlock(&hw->lock);
+	return rc;
+}
+
 /* Takes one forced response code from a fault knob, or 0. */
 static uint8_t take_fault(struct ap_hw *hw, uint8_t rc, int *count) REQUIRES(hw->lock)
 {
@@ -218,6 +243,7 @@ void ap_hw_set_masks(struct ap_hw *hw, const bm256 *apm, const bm256 *aqm, const
 							     .type = AP_DEVICE_TYPE_CEX8,
 							     .kind = AP_KIND_CCA,
 							     .config = true };
+			ap_card_fw_default(&hw->cards[a].fw, AP_KIND_CCA);
 		}
 	}
 	if (aqm)

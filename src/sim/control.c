@@ -17,16 +17,21 @@
 #include "base/parse.h"
 #include "sim/world.h"
 
-static ssize_t copy_out(char *buf, char *text)
+/*
+ * The byte range [off, off + size) of a generated text (freed here): the
+ * count, 0 at or beyond its end, -ENOMEM if it could not be generated.
+ */
+static ssize_t slice_out(char *buf, size_t size, off_t off, char *text)
 {
-	size_t n;
+	size_t len, n = 0;
 
 	if (!text)
 		return -ENOMEM;
-	n = strlen(text);
-	if (n > SYSFS_PAGE)
-		n = SYSFS_PAGE; /* the newest lines matter less than a valid page */
-	memcpy(buf, text, n);
+	len = strlen(text);
+	if ((size_t)off < len) {
+		n = len - (size_t)off < size ? len - (size_t)off : size;
+		memcpy(buf, text + off, n);
+	}
 	free(text);
 	return (ssize_t)n;
 }
@@ -191,27 +196,45 @@ SYSFS_STORE(alloc_store)
 	return (ssize_t)count;
 }
 
-/* --- dmesg, lockdep, variant --- */
+/*
+ * --- dmesg, lockdep, variant ---
+ *
+ * sim/dmesg, sim/lockdep and sim/lockdep_graph are ranged attributes
+ * (design.md §13.4): their text can be far longer than a page, so a read
+ * gets any byte range of it instead of one page from offset 0.
+ */
 
-SYSFS_SHOW(dmesg_show)
+/* The retained kernel log (design.md §8), whole lines, oldest first. */
+SYSFS_READ(dmesg_read)
 {
 	struct sim *s = priv;
-	char *all = klog_dump(&s->log); /* validator reports arrive through its sink */
 
-	if (all && strlen(all) > SYSFS_PAGE) { /* keep the tail, as dmesg does */
-		char *t = strdup(all + strlen(all) - SYSFS_PAGE);
-
-		free(all);
-		all = t;
-	}
-	return copy_out(buf, all);
+	return (ssize_t)klog_read(&s->log, off, buf, size);
 }
 
-SYSFS_SHOW(lockdep_show)
+static size_t dmesg_size(void *priv, const struct sysfs_attr *attr)
 {
 	struct sim *s = priv;
 
-	return copy_out(buf, attr->arg ? ld_graph_dot(s->ld) : ld_report_text(s->ld));
+	return klog_size(&s->log);
+}
+
+/* The validator's reports (arg 0) or its class graph (arg 1), generated anew at each read. */
+SYSFS_READ(lockdep_read)
+{
+	struct sim *s = priv;
+
+	return slice_out(buf, size, off, attr->arg ? ld_graph_dot(s->ld) : ld_report_text(s->ld));
+}
+
+static size_t lockdep_size(void *priv, const struct sysfs_attr *attr)
+{
+	struct sim *s = priv;
+	char *text = attr->arg ? ld_graph_dot(s->ld) : ld_report_text(s->ld);
+	size_t n = text ? strlen(text) : 0;
+
+	free(text);
+	return n;
 }
 
 SYSFS_SHOW(variant_show)
@@ -224,9 +247,13 @@ SYSFS_SHOW(variant_show)
 int sim_guests_init(struct sim *s);
 
 static const struct sysfs_attr sim_attrs[] = {
-	{ .name = "dmesg", .mode = 0444, .show = dmesg_show },
-	{ .name = "lockdep", .mode = 0444, .show = lockdep_show, .arg = 0 },
-	{ .name = "lockdep_graph", .mode = 0444, .show = lockdep_show, .arg = 1 },
+	{ .name = "dmesg", .mode = 0444, .read = dmesg_read, .size = dmesg_size },
+	{ .name = "lockdep", .mode = 0444, .read = lockdep_read, .size = lockdep_size, .arg = 0 },
+	{ .name = "lockdep_graph",
+	  .mode = 0444,
+	  .read = lockdep_read,
+	  .size = lockdep_size,
+	  .arg = 1 },
 	{ .name = "variant", .mode = 0444, .show = variant_show },
 };
 

@@ -64,6 +64,20 @@ struct ap_matrix_dev *sim_matrix_dev(struct sim *s)
 	return &s->matrix_dev;
 }
 
+int sim_zcrypt_nodes(struct sim *s, struct sim_zcrypt_node *out, int max)
+{
+	struct zcrypt_node_info info[ZCRYPT_MAX_MINOR_NODES];
+	int n = zcrypt_nodes_snapshot(&s->zcrypt, info, ZCRYPT_MAX_MINOR_NODES);
+
+	_Static_assert(sizeof(out->name) == sizeof(info->name), "node names differ in size");
+	for (int i = 0; i < n && i < max; i++) {
+		memcpy(out[i].name, info[i].name, sizeof(out[i].name));
+		out[i].major = info[i].major;
+		out[i].minor = info[i].minor;
+	}
+	return n;
+}
+
 /* The validator's report lines go to the kernel log, as lockdep's do. */
 static void validator_to_klog(void *arg, const char *line)
 {
@@ -98,6 +112,8 @@ struct sim *sim_new_ops(const struct sim_config *cfg, const struct vfio_ap_lock_
 	klog_init(&s->log, s->ld);
 	ld_set_sink(s->ld, validator_to_klog, &s->log);
 	s->fs = sysfs_new(s->ld);
+	if (s->fs)
+		sysfs_set_log(s->fs, &s->log); /* the tree's warnings go to dmesg */
 	s->svc = (struct kservices){
 		.ld = s->ld, .log = &s->log, .faults = &s->faults, .fs = s->fs
 	};
@@ -110,7 +126,10 @@ struct sim *sim_new_ops(const struct sim_config *cfg, const struct vfio_ap_lock_
 		snprintf(err, errlen, "cannot build the simulated host");
 		return NULL; /* a half-built world is not worth unwinding */
 	}
-	zcrypt_init(&s->zcrypt, &s->bus);
+	if (zcrypt_init(&s->zcrypt, &s->bus)) {
+		snprintf(err, errlen, "cannot load the zcrypt drivers");
+		return NULL;
+	}
 	if (vfio_ap_init(&s->matrix_dev, &s->svc, &s->bus, lops) || sim_control_init(s)) {
 		snprintf(err, errlen, "cannot load the vfio_ap driver");
 		return NULL;

@@ -52,4 +52,19 @@ enum sim_variant sim_variant(const struct sim *s);
 /* The vfio_ap driver's matrix device (benchmarks, the torture harness's hooks). */
 struct ap_matrix_dev *sim_matrix_dev(struct sim *s);
 
+/*
+ * A zcrypt device node (design.md §13.5): /sys/class/zcrypt/<name>, whose
+ * /dev/<name> a sandbox provides as a character device <major>:<minor>.
+ */
+struct sim_zcrypt_node {
+	char name[32];
+	unsigned major, minor;
+};
+/*
+ * The host's zcrypt nodes now, oldest first: fills up to max entries of out
+ * and returns how many nodes exist (at most 256). Takes ap_perms_mutex; call
+ * again after a write to class/zcrypt/create or destroy.
+ */
+int sim_zcrypt_nodes(struct sim *s, struct sim_zcrypt_node *out, int max);
+
 #endif

@@ -224,6 +224,11 @@ struct ld_ctx *sysfs_lockdep(struct sysfs *fs)
 	return fs->ld;
 }
 
+void sysfs_set_log(struct sysfs *fs, struct klog *log)
+{
+	fs->log = log;
+}
+
 struct sysfs_node *sysfs_mkdir(struct sysfs *fs, struct sysfs_node *parent, const char *name)
 {
 	struct sysfs_node *n = sysfs__node_alloc(fs, name, SYSFS_DIR, 0755);

@@ -74,6 +74,7 @@ struct sysfs {
 	struct kwaitq drain_wq;
 	struct list_head calls GUARDED_BY(drain_mu);
 	struct list_head all GUARDED_BY(drain_mu); /* every allocated node */
+	struct klog *log; /* set once before the tree is used (sysfs_set_log) */
 };
 
 /* sysfs.c */
