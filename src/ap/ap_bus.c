@@ -32,6 +32,7 @@ static void device_init(struct ap_bus *bus, struct ap_device_common *d)
 void ap_put_qdev(struct ap_queue *q)
 {
 	if (atomic_fetch_sub(&q->dev.refcount, 1) == 1) {
+		ld_sched_object_gone(q->dev.device_lock.dep.ctx, q);
 		kmutex_destroy(&q->dev.device_lock);
 		free(q);
 	}
@@ -40,6 +41,7 @@ void ap_put_qdev(struct ap_queue *q)
 static void ap_put_card(struct ap_card *c)
 {
 	if (atomic_fetch_sub(&c->dev.refcount, 1) == 1) {
+		ld_sched_object_gone(c->dev.device_lock.dep.ctx, c);
 		kmutex_destroy(&c->dev.device_lock);
 		free(c);
 	}
@@ -196,6 +198,7 @@ void ap_queue_device_add(struct ap_bus *bus, struct ap_card *c, unsigned apqi, b
 
 	if (fault_fail(bus->svc.faults, FAULT_AP_QUEUE) || !(q = calloc(1, sizeof(*q))))
 		return; /* the device simply does not appear (the next scan retries) */
+	ld_sched_object(bus->svc.ld, q, sizeof(*q));
 	device_init(bus, &q->dev);
 	q->card = c;
 	q->qid = AP_MKQID(c->id, apqi);
@@ -249,10 +252,12 @@ struct ap_card *ap_card_device_add(struct ap_bus *bus, unsigned apid)
 
 	if (fault_fail(bus->svc.faults, FAULT_AP_CARD) || !(c = calloc(1, sizeof(*c))))
 		return NULL;
+	ld_sched_object(bus->svc.ld, c, sizeof(*c));
 	device_init(bus, &c->dev);
 	c->bus = bus;
 	c->id = apid;
 	if (ap_hw_card_info(bus->hw, apid, &c->type, &c->kind, &config, &chkstop)) {
+		ld_sched_object_gone(bus->svc.ld, c);
 		kmutex_destroy(&c->dev.device_lock);
 		free(c);
 		return NULL;

@@ -40,6 +40,7 @@ void ap_hw_destroy(struct ap_hw *hw)
 {
 	kmutex_lock(&hw->lock);
 	for (unsigned a = 0; a < BM_BITS; a++) {
+		ld_sched_object_gone(hw->lock.dep.ctx, hw->queues[a]);
 		free(hw->queues[a]);
 		hw->queues[a] = NULL;
 	}
@@ -111,6 +112,8 @@ static struct ap_hw_queue *hwq(struct ap_hw *hw, unsigned apqn) REQUIRES(hw->loc
 		hw->queues[apid] = calloc(BM_BITS, sizeof(struct ap_hw_queue));
 		if (!hw->queues[apid])
 			abort(); /* the machine itself cannot fail */
+		ld_sched_object(hw->lock.dep.ctx, hw->queues[apid],
+				BM_BITS * sizeof(struct ap_hw_queue));
 	}
 	touch(hw, &hw->queues[apid][AP_QID_QUEUE(apqn)], true);
 	return &hw->queues[apid][AP_QID_QUEUE(apqn)];

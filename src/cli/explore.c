@@ -16,6 +16,7 @@
  * bounded, randomized or cut short; 2 a usage or setup error.
  */
 #include <getopt.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -246,7 +247,7 @@ static const char *verdict(const struct ex_result *r)
 	if (r->error)
 		return "error";
 	if (r->best.kind != EX_OK)
-		return "found";
+		return r->best.known < 0 ? "found" : "explained";
 	return r->complete ? "clean" : "incomplete";
 }
 
@@ -279,15 +280,20 @@ static void json_result(FILE *f, const struct ex_opts *o, const int *ops, unsign
 	fprintf(f,
 		"],\"mode\":\"%s\",\"bound\":%d,\"verdict\":\"%s\",\"complete\":%s,"
 		"\"executions\":%llu,\"sleep_blocked\":%llu,\"steps\":%llu,\"outcomes\":%u,"
-		"\"serial_outcomes\":%u,\"seconds\":%.3f,\"finding\":",
+		"\"serial_outcomes\":%u,\"raw_keys\":%llu,\"seconds\":%.3f,\"finding\":",
 		modes[o->mode], o->mode == EX_MODE_BOUNDED ? o->bound : -1, verdict(r),
 		r->complete ? "true" : "false", r->executions, r->sleep_blocked, r->steps,
-		r->outcomes, r->serial_outcomes, r->seconds);
+		r->outcomes, r->serial_outcomes, r->raw_keys, r->seconds);
 	if (r->best.kind == EX_OK) {
 		fprintf(f, "null");
 	} else {
-		fprintf(f, "{\"kind\":\"%s\",\"preemptions\":%u,\"steps\":%u,\"replay\":",
-			ex_kind_name(r->best.kind), r->best.preemptions, r->best.steps);
+		fprintf(f, "{\"kind\":\"%s\",\"explained\":", ex_kind_name(r->best.kind));
+		if (r->best.known < 0)
+			fprintf(f, "null");
+		else
+			json_str(f, ex_known_name(r->best.known));
+		fprintf(f, ",\"preemptions\":%u,\"steps\":%u,\"events\":\"%016llx\",\"replay\":",
+			r->best.preemptions, r->best.steps, (unsigned long long)r->best.events);
 		json_str(f, r->best.replay);
 		fprintf(f, ",\"report\":");
 		json_str(f, r->best.report);
@@ -325,9 +331,15 @@ static void human(const struct ex_opts *o, const struct ex_result *r)
 				     " (incomplete: not every schedule was run)");
 		return;
 	}
-	printf("verdict: %s found (%llu failing execution%s)\n\n%s\n", ex_kind_name(r->best.kind),
-	       r->failures[r->best.kind], r->failures[r->best.kind] == 1 ? "" : "s",
-	       r->best.report);
+	if (r->best.known < 0)
+		printf("verdict: %s found (%llu failing execution%s)\n\n%s\n",
+		       ex_kind_name(r->best.kind), r->failures[r->best.kind],
+		       r->failures[r->best.kind] == 1 ? "" : "s", r->best.report);
+	else
+		printf("verdict: explained finding '%s' (%llu execution%s; docs/explorer.md): %s\n\n"
+		       "%s\n",
+		       ex_known_name(r->best.known), r->explained, r->explained == 1 ? "" : "s",
+		       ex_known_why(r->best.known), r->best.report);
 	printf("schedule (%u step%s, %u preemption%s; * = preempted a thread that could go on):\n%s",
 	       r->best.steps, r->best.steps == 1 ? "" : "s", r->best.preemptions,
 	       r->best.preemptions == 1 ? "" : "s", r->best.schedule ? r->best.schedule : "");
@@ -338,7 +350,7 @@ static int exit_code(const struct ex_result *r)
 {
 	if (r->error)
 		return 2;
-	if (r->best.kind != EX_OK)
+	if (ex_result_failed(r))
 		return 1;
 	return r->complete ? 0 : 3;
 }
@@ -366,6 +378,9 @@ static void table_out(const struct cmd *c, const struct ex_row *rows, size_t n)
 						k ? " + " : "", ex_op_name(rows[i].ops[k]));
 		if (r->error)
 			snprintf(finding, sizeof(finding), "error: %.80s", r->error);
+		else if (r->best.kind != EX_OK && r->best.known >= 0)
+			snprintf(finding, sizeof(finding), "%s (%u preemptions, %u steps)",
+				 ex_known_name(r->best.known), r->best.preemptions, r->best.steps);
 		else if (r->best.kind != EX_OK)
 			snprintf(finding, sizeof(finding), "%s (%u preemptions, %u steps)",
 				 ex_kind_name(r->best.kind), r->best.preemptions, r->best.steps);
@@ -382,7 +397,7 @@ static void table_out(const struct cmd *c, const struct ex_row *rows, size_t n)
 static int run_table(struct cmd *c)
 {
 	struct ex_row *rows;
-	size_t n, found = 0, incomplete = 0, errors = 0;
+	size_t n, found = 0, explained = 0, incomplete = 0, errors = 0;
 	unsigned long long execs = 0;
 	double secs = 0;
 	int rc = ex_table(&c->o, c->table, c->states, c->nstates, c->jobs, &rows, &n);
@@ -396,30 +411,42 @@ static int run_table(struct cmd *c)
 		execs += rows[i].r.executions;
 		secs += rows[i].r.seconds;
 		errors += rows[i].r.error != NULL;
-		found += !rows[i].r.error && rows[i].r.best.kind != EX_OK;
+		found += !rows[i].r.error && ex_result_failed(&rows[i].r);
+		explained += !rows[i].r.error && !ex_result_failed(&rows[i].r) &&
+			     rows[i].r.best.kind != EX_OK;
 		incomplete +=
 			!rows[i].r.error && rows[i].r.best.kind == EX_OK && !rows[i].r.complete;
 	}
 	if (!c->json)
 		printf("%s%zu explorations, %llu executions (%.1f s of exploration): %zu with a "
-		       "finding, %zu incomplete, %zu errors\n",
-		       c->markdown ? "\n" : "", n, execs, secs, found, incomplete, errors);
+		       "finding, %zu explained, %zu incomplete, %zu errors\n",
+		       c->markdown ? "\n" : "", n, execs, secs, found, explained, incomplete,
+		       errors);
 	ex_rows_free(rows, n);
 	return errors ? 2 : found ? 1 : incomplete ? 3 : 0;
 }
 
 int vas_cmd_explore(int argc, char **argv)
 {
-	struct cmd c = {
-		.o = { .lops = &vfio_ap_lock_merged, .mode = EX_MODE_DPOR, .minimize = true },
-		.states = { EX_DETACHED, EX_ATTACHED },
-		.nstates = 2,
-		.jobs = 2
-	};
+	struct cmd c = { .o = { .lops = &vfio_ap_lock_merged,
+				.mode = EX_MODE_DPOR,
+				.minimize = true,
+				.cpu = -1 },
+			 .states = { EX_DETACHED, EX_ATTACHED },
+			 .nstates = 2,
+			 .jobs = 2 };
 	struct ex_result r;
 	char err[256];
 	int rc = parse(&c, argc, argv);
 
+	/*
+	 * One thread runs at a time: one malloc arena, not one per thread per
+	 * execution; and every execution boots and frees a host: keep the heap
+	 * instead of returning it to the kernel and asking for it again.
+	 */
+	mallopt(M_ARENA_MAX, 1);
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
+	mallopt(M_TOP_PAD, 16 << 20);
 	if (rc == 10) {
 		list();
 		return 0;

@@ -45,9 +45,24 @@
 #define EX_FP_ACQ 2u /* the acquisition a step starts with */
 #define EX_FP_REL 4u /* a release of a (non-leaf) lock */
 
+/*
+ * What a footprint entry names: an address inside a registered kernel
+ * object as (the object's number in order of creation) << 32 | offset, so
+ * that the same object has the same key in every execution whose prefix
+ * created it; an address outside every object as itself with bit 63 set.
+ */
+typedef uint64_t ex_key;
+#define EX_KEY_RAW (1ULL << 63)
+
 struct ex_fp {
-	const void *obj;
+	ex_key obj;
 	unsigned mode;
+};
+
+/* A registered kernel object (ld_sched_object): [base, end), its number. */
+struct ex_obj {
+	uintptr_t base, end;
+	uint32_t id;
 };
 
 struct ex_pending {
@@ -70,17 +85,20 @@ struct ex_thread {
 	struct ex_pending pend; /* written by the thread before it parks */
 	bool done;
 	bool timed_out; /* its timed wait was let go by a timeout */
-	long result; /* byte count or -errno */
+	long result;	/* byte count or -errno */
 	int held_at_exit;
 	char *held_text; /* malloc'd, when held_at_exit */
 	unsigned long long seen_requests;
 	char label[16];
 };
 
+#define EX_WHAT_LEN 64
+
 struct ex_step {
 	unsigned thread;
-	int op; /* the action the step began with */
-	const char *what;
+	unsigned enabled; /* the threads that could run at the decision */
+	int op;		  /* the action the step began with */
+	char what[EX_WHAT_LEN];
 	unsigned fp_off, fp_n;
 	bool fp_all; /* footprint overflowed: conflicts with everything */
 	bool preempt;
@@ -121,13 +139,27 @@ struct ex_exec {
 	unsigned nsteps, cap_steps;
 	struct ex_fp *fp;
 	unsigned nfp, cap_fp;
-	unsigned last;	 /* thread of the last recorded step */
-	uint64_t events; /* hash of the event stream */
+	unsigned last;	     /* thread of the last recorded step */
+	uint64_t events;     /* hash of the event stream */
+	struct ex_obj *objs; /* registered objects, by base address */
+	unsigned nobjs, cap_objs;
+	uint32_t next_id;
+	unsigned long long raw_keys; /* footprint entries outside every object */
 };
 
 /* exec.c */
-int ex_exec_start(struct ex_exec *x, const struct ex_opts *o, const int *ops, unsigned nops,
-		  char *err, size_t errlen);
+/*
+ * Boots the host into the initial state and installs the scheduler's
+ * hooks; no thread runs yet. An exploration boots once; every execution
+ * forks from that state (search.c).
+ */
+int ex_exec_boot(struct ex_exec *x, const struct ex_opts *o, char *err, size_t errlen);
+/* In the execution's process: the threads, parked at their start; QEMU's settles first. */
+int ex_exec_spawn(struct ex_exec *x, char *err, size_t errlen);
+/* Frees a booted host that ran no execution. */
+void ex_exec_discard(struct ex_exec *x);
+/* The footprint key of an address (see ex_key). */
+ex_key ex_exec_key(struct ex_exec *x, const void *addr);
 unsigned ex_exec_enabled(const struct ex_exec *x); /* bit i: thread i may run */
 bool ex_exec_finished(const struct ex_exec *x);	   /* every non-daemon thread done */
 /*
@@ -143,8 +175,6 @@ struct ex_outcome;
 void ex_exec_finish(struct ex_exec *x, struct ex_outcome *out);
 /* The recorded steps and footprints (after the search has used them). */
 void ex_exec_free_trace(struct ex_exec *x);
-/* A deadlocked execution: its threads stay parked, its host is never freed. */
-void ex_exec_abandon(struct ex_exec *x);
 bool ex_fp_conflict(const struct ex_fp *a, unsigned na, bool alla, const struct ex_fp *b,
 		    unsigned nb, bool allb);
 const char *ex_action_name(int op);
@@ -180,5 +210,9 @@ struct ex_outcome {
 void ex_outcome_capture(struct ex_exec *x, struct ex_outcome *out);
 void ex_outcome_free(struct ex_outcome *out);
 bool ex_outcome_same(const struct ex_outcome *a, const struct ex_outcome *b, unsigned nops);
+
+/* known.c: the explained finding a failing outcome is, or -1 (diff: "  + "/"  - " lines) */
+int ex_known_match(const struct ex_opts *o, enum ex_kind kind, const long *results,
+		   const char *diff);
 
 #endif

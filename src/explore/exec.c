@@ -31,12 +31,8 @@ static const struct {
 	bool ignore;
 } leaves[] = {
 	/* these three order only through the annotated accesses to what they guard */
-	{ "ap_queues_lock", true },
-	{ "&ap_hw->lock", true },
-	{ "&sysfs->tree_lock", true },
-	{ "&klog->lock", true },
-	{ "&kvm->res_lock", false },
-	{ "&sim->guests_reg_lock", false },
+	{ "ap_queues_lock", true }, { "&ap_hw->lock", true },	 { "&sysfs->tree_lock", true },
+	{ "&klog->lock", true },    { "&kvm->res_lock", false }, { "&sim->guests_reg_lock", false },
 };
 
 static int leaf_of(const struct ld_map *map)
@@ -59,12 +55,78 @@ static struct ex_thread *self_of(struct ex_exec *x)
 	return NULL;
 }
 
-static void fp_add(struct ex_exec *x, const void *obj, unsigned mode)
+/* --- object registry ------------------------------------------------------ */
+
+/* Index of the last object whose base is <= a, or -1. */
+static int obj_find(const struct ex_exec *x, uintptr_t a)
+{
+	int lo = 0, hi = (int)x->nobjs - 1, found = -1;
+
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2;
+
+		if (x->objs[mid].base <= a) {
+			found = mid;
+			lo = mid + 1;
+		} else {
+			hi = mid - 1;
+		}
+	}
+	return found;
+}
+
+static void obj_add(struct ex_exec *x, const void *obj, size_t size)
+{
+	uintptr_t base = (uintptr_t)obj;
+	int at = obj_find(x, base);
+
+	if (at >= 0 && x->objs[at].base == base) { /* freed without a word: a new object */
+		x->objs[at] = (struct ex_obj){ base, base + size, ++x->next_id };
+		return;
+	}
+	if (x->nobjs == x->cap_objs) {
+		x->cap_objs = x->cap_objs ? 2 * x->cap_objs : 512;
+		x->objs = realloc(x->objs, x->cap_objs * sizeof(*x->objs));
+		if (!x->objs)
+			abort();
+	}
+	at++;
+	memmove(&x->objs[at + 1], &x->objs[at], (x->nobjs - (unsigned)at) * sizeof(*x->objs));
+	x->objs[at] = (struct ex_obj){ base, base + size, ++x->next_id };
+	x->nobjs++;
+}
+
+static void obj_del(struct ex_exec *x, const void *obj)
+{
+	int at = obj_find(x, (uintptr_t)obj);
+
+	if (at < 0 || x->objs[at].base != (uintptr_t)obj)
+		return;
+	memmove(&x->objs[at], &x->objs[at + 1], (x->nobjs - (unsigned)at - 1) * sizeof(*x->objs));
+	x->nobjs--;
+}
+
+ex_key ex_exec_key(struct ex_exec *x, const void *addr)
+{
+	uintptr_t a = (uintptr_t)addr;
+	int at = obj_find(x, a);
+
+	if (at >= 0 && a < x->objs[at].end)
+		return (ex_key)x->objs[at].id << 32 | (ex_key)(a - x->objs[at].base);
+	x->raw_keys++;
+	return (ex_key)a | EX_KEY_RAW;
+}
+
+/* --- footprints ------------------------------------------------------------ */
+
+static void fp_add(struct ex_exec *x, const void *addr, unsigned mode)
 {
 	struct ex_step *s;
+	ex_key obj;
 
 	if (!x->recording || !x->nsteps)
 		return;
+	obj = ex_exec_key(x, addr);
 	s = &x->steps[x->nsteps - 1];
 	if (s->fp_all)
 		return;
@@ -100,7 +162,7 @@ static void setup_fail(struct ex_exec *x, const char *what, const char *name)
 		x->setup_error = NULL;
 }
 
-static void begin_step(struct ex_exec *x, unsigned i);
+static void begin_step(struct ex_exec *x, unsigned i, unsigned en);
 static bool thread_enabled(const struct ex_exec *x, unsigned i);
 
 /*
@@ -125,7 +187,7 @@ static int decide(struct ex_exec *x)
 		t = __builtin_ctz(en);
 	x->th[t].timed_out =
 		x->th[t].pend.op == LD_SCHED_WAIT_TIMED && !thread_enabled(x, (unsigned)t);
-	begin_step(x, (unsigned)t);
+	begin_step(x, (unsigned)t, en);
 	return t;
 }
 
@@ -216,11 +278,23 @@ static void hook_access(void *arg, const void *obj, bool write)
 		fp_add(x, obj, write ? EX_FP_W : 0);
 }
 
+/* Any thread (the explorer's own during boot and teardown): one runs at a time. */
+static void hook_object(void *arg, const void *obj, size_t size, bool gone)
+{
+	struct ex_exec *x = arg;
+
+	if (gone)
+		obj_del(x, obj);
+	else
+		obj_add(x, obj, size);
+}
+
 static const struct ld_sched_ops ex_hooks = {
 	.point = hook_point,
 	.release = hook_release,
 	.wake = hook_wake,
 	.access = hook_access,
+	.object = hook_object,
 };
 
 static void *thread_main(void *arg)
@@ -246,6 +320,8 @@ static void *thread_main(void *arg)
 static int spawn(struct ex_exec *x, int kind, bool daemon)
 {
 	struct ex_thread *t = &x->th[x->nthreads];
+	pthread_attr_t attr;
+	int rc;
 
 	t->x = x;
 	t->idx = x->nthreads;
@@ -255,7 +331,11 @@ static int spawn(struct ex_exec *x, int kind, bool daemon)
 	sem_init(&t->go, 0, 0);
 	x->nthreads++;
 	x->spawning = true;
-	if (pthread_create(&t->tid, NULL, thread_main, t))
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 1u << 20);
+	rc = pthread_create(&t->tid, &attr, thread_main, t);
+	pthread_attr_destroy(&attr);
+	if (rc)
 		return -1;
 	t->started = true;
 	while (sem_wait(&x->back) && errno == EINTR)
@@ -287,27 +367,42 @@ void ex_exec_run(struct ex_exec *x, ex_pick_fn pick, void *arg)
 		;
 }
 
-int ex_exec_start(struct ex_exec *x, const struct ex_opts *o, const int *ops, unsigned nops,
-		  char *err, size_t errlen)
+int ex_exec_boot(struct ex_exec *x, const struct ex_opts *o, char *err, size_t errlen)
 {
 	struct sim_config cfg;
 
 	memset(x, 0, sizeof(*x));
 	x->o = o;
 	x->cur = -1;
-	sem_init(&x->back, 0, 0);
+	obj_add(x, x, sizeof(*x)); /* QEMU's eventfd */
 	ex_boot_config(&cfg);
-	x->sim = sim_new_ops(&cfg, o->lops, err, errlen);
+	/* the hooks from the start: every kernel object the boot creates is registered */
+	x->sim = sim_new_ops(&cfg, o->lops, &ex_hooks, x, err, errlen);
 	if (!x->sim)
 		return -1;
 	x->fs = sim_sysfs(x->sim);
 	x->ld = sim_lockdep(x->sim);
 	keventfd_init(&x->req_efd, x->ld, "qemu's request eventfd");
-	if (ex_setup_state(x, o->state, err, errlen))
+	if (ex_setup_state(x, o->state, err, errlen)) {
+		ex_exec_discard(x);
 		return -1;
-	ld_set_sched(x->ld, &ex_hooks, x);
+	}
+	/* the threads' names, for reports made from a trace alone */
+	for (unsigned i = 0; i <= o->nops; i++)
+		snprintf(x->th[i].label, sizeof(x->th[i].label), "%s",
+			 i < o->nops ? ex_op_name(o->ops[i]) : "qemu");
+	x->nthreads = o->nops + 1;
+	return 0;
+}
+
+int ex_exec_spawn(struct ex_exec *x, char *err, size_t errlen)
+{
+	unsigned nops = x->o->nops;
+
+	x->nthreads = 0;
+	sem_init(&x->back, 0, 0);
 	for (unsigned i = 0; i < nops; i++)
-		if (spawn(x, ops[i], false)) {
+		if (spawn(x, x->o->ops[i], false)) {
 			snprintf(err, errlen, "cannot start a thread");
 			return -1;
 		}
@@ -323,6 +418,16 @@ int ex_exec_start(struct ex_exec *x, const struct ex_opts *o, const int *ops, un
 	x->end = EX_RUNNING;
 	x->events = 1469598103934665603ULL;
 	return 0;
+}
+
+void ex_exec_discard(struct ex_exec *x)
+{
+	if (!x->sim)
+		return;
+	ld_set_sched(x->ld, NULL, NULL);
+	sim_free(x->sim, NULL, 0);
+	x->sim = NULL;
+	keventfd_destroy(&x->req_efd);
 }
 
 static bool rwsem_writer_queued(const struct ex_exec *x, const struct krwsem *s, unsigned except)
@@ -395,7 +500,7 @@ static uint64_t hash_str(uint64_t h, const char *s)
 	return h;
 }
 
-static void begin_step(struct ex_exec *x, unsigned i)
+static void begin_step(struct ex_exec *x, unsigned i, unsigned en)
 {
 	struct ex_thread *t = &x->th[i];
 	const struct ex_pending p = t->pend;
@@ -412,7 +517,8 @@ static void begin_step(struct ex_exec *x, unsigned i)
 			abort();
 	}
 	s = &x->steps[x->nsteps++];
-	*s = (struct ex_step){ .thread = i, .op = p.op, .what = p.what, .fp_off = x->nfp };
+	*s = (struct ex_step){ .thread = i, .enabled = en, .op = p.op, .fp_off = x->nfp };
+	snprintf(s->what, sizeof(s->what), "%s", p.what);
 	s->preempt = x->nsteps > 1 && x->last != i && thread_enabled(x, x->last);
 	if (p.op == LD_SCHED_WAIT || p.op == LD_SCHED_WAIT_TIMED)
 		fp_add(x, p.obj, 0);
@@ -429,11 +535,6 @@ void ex_exec_wind_down(struct ex_exec *x)
 	x->stopping = true;
 	kwake_up(&x->req_efd.wq);
 	ex_exec_run(x, pick_lowest, NULL);
-}
-
-void ex_exec_abandon(struct ex_exec *x)
-{
-	(void)x; /* the parked threads hold driver locks: nothing can be freed */
 }
 
 bool ex_fp_conflict(const struct ex_fp *a, unsigned na, bool alla, const struct ex_fp *b,

@@ -58,9 +58,9 @@ static const struct ex_op {
 	{ "aqic", W, "sim/guests/" UUID_A "/aqic", "03.0005 enable 3 0x10000", true,
 	  "A's guest enables interrupts of 03.0005 (PQAP AQIC)" },
 	{ "apmask", W, "bus/ap/apmask", "+0x07", false,
-	  "apmask +0x07: reserve adapter 07 for the host (in_use)" },
+	  "apmask +0x07: adapter 07 back to the host (in_use, 2 queues rebound)" },
 	{ "aqmask", W, "bus/ap/aqmask", "+0x06", false,
-	  "aqmask +0x06: domain 6 back to the host (in_use, 4 queues rebound)" },
+	  "aqmask +0x06: domain 6 back to the host (in_use, 3 queues rebound)" },
 	{ "bind", W, "bus/ap/drivers/vfio_ap/bind", "04.0005", false, "bind 04.0005 to vfio_ap" },
 	{ "unbind", W, "bus/ap/drivers/vfio_ap/unbind", "03.0005", false,
 	  "unbind 03.0005 from vfio_ap" },
@@ -127,9 +127,32 @@ struct ap_matrix_mdev *ex_mdev_a(struct ex_exec *x)
 	return vfio_ap_mdev_get(sim_matrix_dev(x->sim), UUID_A);
 }
 
+/*
+ * The explorer's host is small, so that a boot costs little: CEX8C cards
+ * 03, 04 and 07, usage domains 5 and 6, control domains 1, 2, 5 and 6.
+ * Adapter 07 and domains 5 and 6 belong to vfio_ap (apmask and aqmask), so
+ * the six queues start bound to it.
+ */
 void ex_boot_config(struct sim_config *cfg)
 {
-	sim_config_default(cfg);
+	static const unsigned cards[] = { 0x03, 0x04, 0x07 };
+
+	sim_config_init(cfg);
+	for (unsigned i = 0; i < sizeof(cards) / sizeof(cards[0]); i++) {
+		struct ap_card_cfg *c = &cfg->machine.cards[cards[i]];
+
+		*c = (struct ap_card_cfg){ .present = true,
+					   .type = AP_DEVICE_TYPE_CEX8,
+					   .kind = AP_KIND_CCA,
+					   .config = true };
+		ap_card_fw_default(&c->fw, AP_KIND_CCA);
+	}
+	bm_set(&cfg->machine.usage_domains, 5);
+	bm_set(&cfg->machine.usage_domains, 6);
+	bm_set(&cfg->machine.control_domains, 1);
+	bm_set(&cfg->machine.control_domains, 2);
+	bm_set(&cfg->machine.control_domains, 5);
+	bm_set(&cfg->machine.control_domains, 6);
 	bm_clear(&cfg->apmask, 7);
 	bm_clear(&cfg->aqmask, 5);
 	bm_clear(&cfg->aqmask, 6);
@@ -144,8 +167,6 @@ int ex_setup_state(struct ex_exec *x, enum ex_state state, char *err, size_t err
 		{ MDEV_A "assign_control_domain", "1" },
 		{ "bus/ap/drivers/vfio_ap/unbind", "04.0005" },
 	};
-	struct ap_matrix_mdev *m;
-
 	for (unsigned i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		long rc = wr(x, steps[i][0], steps[i][1]);
 
@@ -157,12 +178,10 @@ int ex_setup_state(struct ex_exec *x, enum ex_state state, char *err, size_t err
 	}
 	if (state != EX_ATTACHED)
 		return 0;
-	if (wr(x, "sim/guests/start", UUID_A) < 0 || !(m = ex_mdev_a(x))) {
+	if (sim_guest_start(x->sim, UUID_A, &x->req_efd) < 0) {
 		snprintf(err, errlen, "initial state: cannot start a guest on A");
 		return -1;
 	}
-	vfio_ap_mdev_set_irq(m, 0, &x->req_efd); /* QEMU registers its request notifier */
-	vfio_ap_mdev_put(m);
 	return 0;
 }
 
@@ -173,16 +192,8 @@ long ex_op_run(struct ex_exec *x, struct ex_thread *t)
 
 	if (op->how == W)
 		return wr(x, op->path, op->value);
-	if (op->how == OPEN) {
-		long rc = wr(x, op->path, op->value);
-
-		m = rc > 0 ? ex_mdev_a(x) : NULL;
-		if (m) { /* QEMU registers its request notifier */
-			vfio_ap_mdev_set_irq(m, 0, &x->req_efd);
-			vfio_ap_mdev_put(m);
-		}
-		return rc;
-	}
+	if (op->how == OPEN) /* QEMU opens the device and registers its request notifier */
+		return sim_guest_start(x->sim, UUID_A, &x->req_efd);
 	m = ex_mdev_a(x); /* the VFIO core holds its device while it asks */
 	if (!m)
 		return -ENODEV;

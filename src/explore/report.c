@@ -134,11 +134,13 @@ char *ex_deadlock_report(struct ex_exec *x)
 				blocked += !x->th[i].done;
 			}
 		if (x->end == EX_STALLED)
-			put(&b, "NO PROGRESS: after %u scheduling steps %u of %u operations have not "
-				"finished (they go on waiting and retrying)\n",
+			put(&b,
+			    "NO PROGRESS: after %u scheduling steps %u of %u operations have not "
+			    "finished (they go on waiting and retrying)\n",
 			    x->nsteps, blocked, n);
 		else
-			put(&b, "DEADLOCK: %u of %u operations blocked, none can go on\n", blocked, n);
+			put(&b, "DEADLOCK: %u of %u operations blocked, none can go on\n", blocked,
+			    n);
 	}
 	put(&b, "variant %s\n\n", sim_lops_name(x->sim));
 	for (unsigned i = 0; i < x->nthreads; i++) {

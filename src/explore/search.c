@@ -27,6 +27,7 @@
  * steps, one execution per run. Replay: the decisions of a replay string.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,22 +120,38 @@ static int rank(enum ex_kind k)
 	return k == EX_DEADLOCK ? 2 : k == EX_STALL ? 1 : 0;
 }
 
-static void record_failure(struct search *s, struct ex_exec *x, enum ex_kind kind, char *report)
+static void record_failure(struct search *s, struct ex_exec *x, enum ex_kind kind, int known,
+			   char *report)
 {
 	struct ex_failure *b = &s->r->best;
 	unsigned pre = 0;
+	bool better;
 
-	s->r->failures[kind]++;
+	if (known >= 0) {
+		s->r->explained++;
+		s->r->known_mask |= 1u << known;
+	} else {
+		s->r->failures[kind]++;
+	}
 	for (unsigned k = 0; k < x->nsteps; k++)
 		pre += x->steps[k].preempt;
-	/* a deadlock (then no progress) outranks other findings; then fewer preemptions, shorter */
-	if (b->kind == EX_OK || rank(kind) > rank(b->kind) ||
-	    (rank(kind) == rank(b->kind) &&
-	     (pre < b->preemptions || (pre == b->preemptions && x->nsteps < b->steps)))) {
+	/*
+	 * An unexplained finding outranks an explained one; a deadlock (then no
+	 * progress) outranks other findings; then fewer preemptions, shorter.
+	 */
+	if (b->kind == EX_OK || (known < 0) != (b->known < 0))
+		better = b->kind == EX_OK || known < 0;
+	else
+		better =
+			rank(kind) > rank(b->kind) ||
+			(rank(kind) == rank(b->kind) &&
+			 (pre < b->preemptions || (pre == b->preemptions && x->nsteps < b->steps)));
+	if (better) {
 		free(b->report);
 		free(b->replay);
 		free(b->schedule);
 		b->kind = kind;
+		b->known = known;
 		b->preemptions = pre;
 		b->steps = x->nsteps;
 		b->report = report;
@@ -179,7 +196,37 @@ static void diff_lines(FILE *f, const char *a, const char *b, char mark)
 	}
 }
 
-static char *nonserial_report(struct search *s, const struct ex_outcome *o)
+/* The serial outcome with the same results as o, else the first one. */
+static const struct ex_outcome *nearest_serial(const struct search *s, const struct ex_outcome *o)
+{
+	const struct ex_outcome *near = &s->serial[0];
+
+	for (unsigned k = 0; k < s->nserial; k++)
+		if (!memcmp(s->serial[k].results, o->results, s->o->nops * sizeof(long)))
+			near = &s->serial[k];
+	return near;
+}
+
+/* The final state's lines that differ from the nearest serial outcome's ("  - "/"  + "). */
+static char *state_diff(const struct search *s, const struct ex_outcome *o)
+{
+	char *txt = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&txt, &len);
+	const struct ex_outcome *near;
+
+	if (!f)
+		return NULL;
+	if (s->nserial) {
+		near = nearest_serial(s, o);
+		diff_lines(f, near->state, o->state, '-');
+		diff_lines(f, o->state, near->state, '+');
+	}
+	fclose(f);
+	return txt;
+}
+
+static char *nonserial_report(struct search *s, const struct ex_outcome *o, const char *diff)
 {
 	char *txt = NULL;
 	size_t len = 0;
@@ -199,18 +246,14 @@ static char *nonserial_report(struct search *s, const struct ex_outcome *o)
 		fprintf(f, "%s\n",
 			strcmp(s->serial[k].state, o->state) ? " (other final state)" : "");
 	}
-	/* against the serial outcome with the same results (else the first): the differing lines */
-	if (s->nserial) {
-		const struct ex_outcome *near = &s->serial[0];
-
-		for (unsigned k = 0; k < s->nserial; k++)
-			if (!memcmp(s->serial[k].results, o->results, s->o->nops * sizeof(long)))
-				near = &s->serial[k];
-		fprintf(f, "final state against a serial order with %s results (- serial, + this run):\n",
-			memcmp(near->results, o->results, s->o->nops * sizeof(long)) ? "other" : "the same");
-		diff_lines(f, near->state, o->state, '-');
-		diff_lines(f, o->state, near->state, '+');
-	}
+	if (s->nserial)
+		fprintf(f,
+			"final state against a serial order with %s results (- serial, + this run):\n%s",
+			memcmp(nearest_serial(s, o)->results, o->results,
+			       s->o->nops * sizeof(long)) ?
+				"other" :
+				"the same",
+			diff ? diff : "");
 	fclose(f);
 	return txt;
 }
@@ -226,10 +269,16 @@ static void judge(struct search *s, struct ex_exec *x, struct ex_outcome *out)
 	for (unsigned k = 0; k < s->nseen; k++)
 		if (ex_outcome_same(&s->seen[k], out, s->o->nops))
 			novel = false;
-	if (out->kind != EX_OK)
-		record_failure(s, x, out->kind, strdup(out->detail ? out->detail : ""));
-	else if (!serial)
-		record_failure(s, x, EX_NONSERIAL, nonserial_report(s, out));
+	if (out->kind != EX_OK) {
+		record_failure(s, x, out->kind, -1, strdup(out->detail ? out->detail : ""));
+	} else if (!serial) {
+		char *diff = state_diff(s, out);
+
+		record_failure(s, x, EX_NONSERIAL,
+			       ex_known_match(s->o, EX_NONSERIAL, out->results, diff ? diff : ""),
+			       nonserial_report(s, out, diff));
+		free(diff);
+	}
 	if (novel) {
 		s->seen = realloc(s->seen, (s->nseen + 1) * sizeof(*s->seen));
 		s->seen[s->nseen++] = *out;
@@ -324,38 +373,37 @@ static void adapt_last(struct run_ctx *c, struct ex_exec *x)
 /*
  * Runs one execution: boot, steps chosen by pick, then the checks. Returns
  * the number of steps that belong to the search tree, or -1 on a setup
- * error.
+ * error. (Forking every execution from one booted host was measured too:
+ * page faults made it about ten times dearer than booting a small host.)
  */
 static int run_one(struct search *s, struct ex_exec *x, chooser_fn pick, bool tree)
 {
 	struct run_ctx c = { s, pick, tree, -1 };
 	char err[256];
 	struct ex_outcome out;
+	unsigned n;
 
-	if (ex_exec_start(x, s->o, s->o->ops, s->o->nops, err, sizeof(err))) {
+	if (ex_exec_boot(x, s->o, err, sizeof(err)) || ex_exec_spawn(x, err, sizeof(err))) {
 		set_error(s->r, "%s", err);
 		return -1;
 	}
 	ex_exec_run(x, adapt, &c);
 	s->r->executions++;
+	s->r->raw_keys += x->raw_keys;
 	if (x->end == EX_DEADLOCKED || x->end == EX_STALLED) {
 		s->r->steps += x->nsteps;
-		record_failure(s, x, x->end == EX_DEADLOCKED ? EX_DEADLOCK : EX_STALL,
+		record_failure(s, x, x->end == EX_DEADLOCKED ? EX_DEADLOCK : EX_STALL, -1,
 			       ex_deadlock_report(x));
-		ex_exec_abandon(x);
+		/* the parked threads hold driver locks: the host stays as it is */
 		return c.in_tree < 0 ? (int)x->nsteps : c.in_tree;
 	}
-	/* the last step of the tree is complete now */
-	adapt_last(&c, x);
-	{
-		unsigned n = x->nsteps;
-
-		ex_exec_wind_down(x);
-		s->r->steps += x->nsteps;
-		ex_exec_finish(x, &out);
-		judge(s, x, &out);
-		return c.in_tree < 0 ? (int)n : c.in_tree;
-	}
+	adapt_last(&c, x); /* the last step of the tree is complete now */
+	n = x->nsteps;
+	ex_exec_wind_down(x);
+	s->r->steps += x->nsteps;
+	ex_exec_finish(x, &out);
+	judge(s, x, &out);
+	return c.in_tree < 0 ? (int)n : c.in_tree;
 }
 
 /* --- DPOR ------------------------------------------------------------------- */
@@ -471,7 +519,7 @@ static bool hb(unsigned (*clk)[EX_MAX_THREADS], const unsigned *local, const str
 }
 
 /* The step of thread(i) at or before i that acquired obj, or i. */
-static unsigned acquire_of(const struct ex_exec *x, unsigned i, const void *obj)
+static unsigned acquire_of(const struct ex_exec *x, unsigned i, ex_key obj)
 {
 	for (int k = (int)i; k >= 0; k--) {
 		const struct ex_step *s = &x->steps[k];
@@ -859,12 +907,38 @@ static void serial_orders(struct search *s)
 
 /* --- entry ------------------------------------------------------------------ */
 
+/* Pins the calling thread (and the threads it starts) to one CPU; the old mask in old. */
+static bool pin(int which, cpu_set_t *old)
+{
+	cpu_set_t one;
+	int n, cpu = -1;
+
+	if (sched_getaffinity(0, sizeof(*old), old))
+		return false;
+	n = CPU_COUNT(old);
+	if (which < 0) {
+		cpu = sched_getcpu();
+	} else if (n > 0) {
+		for (int c = 0, k = which % n; c < CPU_SETSIZE && cpu < 0; c++)
+			if (CPU_ISSET(c, old) && k-- == 0)
+				cpu = c;
+	}
+	if (cpu < 0)
+		return false;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	return sched_setaffinity(0, sizeof(one), &one) == 0;
+}
+
 int ex_explore(const struct ex_opts *o, struct ex_result *r)
 {
 	struct search s = { .o = o, .r = r, .rng = o->seed ? o->seed : 0x9e3779b97f4a7c15ULL };
 	double t0 = now();
+	cpu_set_t old;
+	bool pinned = pin(o->cpu, &old);
 
 	memset(r, 0, sizeof(*r));
+	r->best.known = -1;
 	if (o->mode != EX_MODE_REPLAY)
 		serial_orders(&s);
 	if (!r->error && !s.stop) {
@@ -901,7 +975,7 @@ int ex_explore(const struct ex_opts *o, struct ex_result *r)
 			bo.minimize = false;
 			bo.max_execs = 20000;
 			ex_explore(&bo, &br);
-			if (br.best.kind == r->best.kind &&
+			if (br.best.kind == r->best.kind && br.best.known == r->best.known &&
 			    br.best.preemptions < r->best.preemptions) {
 				free(r->best.report);
 				free(r->best.replay);
@@ -922,7 +996,14 @@ int ex_explore(const struct ex_opts *o, struct ex_result *r)
 	free(s.seen);
 	free(s.serial);
 	r->seconds = now() - t0;
+	if (pinned)
+		sched_setaffinity(0, sizeof(old), &old);
 	return r->error ? -1 : 0;
+}
+
+bool ex_result_failed(const struct ex_result *r)
+{
+	return r->error || (r->best.kind != EX_OK && r->best.known < 0);
 }
 
 void ex_result_free(struct ex_result *r)

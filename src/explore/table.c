@@ -24,7 +24,9 @@
 struct rec {
 	bool complete, bounded;
 	unsigned long long executions, sleep_blocked, steps;
-	unsigned long long failures[EX_SETUP + 1];
+	unsigned long long failures[EX_SETUP + 1], explained;
+	unsigned known_mask;
+	int known;
 	unsigned outcomes, serial_outcomes;
 	double seconds;
 	int kind;
@@ -61,6 +63,9 @@ static void child(const struct ex_opts *o, int fd)
 	h.sleep_blocked = r.sleep_blocked;
 	h.steps = r.steps;
 	memcpy(h.failures, r.failures, sizeof(h.failures));
+	h.explained = r.explained;
+	h.known_mask = r.known_mask;
+	h.known = r.best.known;
 	h.outcomes = r.outcomes;
 	h.serial_outcomes = r.serial_outcomes;
 	h.seconds = r.seconds;
@@ -104,6 +109,7 @@ static void collect(struct ex_row *row, int fd)
 	struct ex_result *r = &row->r;
 
 	memset(r, 0, sizeof(*r));
+	r->best.known = -1;
 	if (!f || fread(&h, sizeof(h), 1, f) != 1) {
 		r->error = strdup("the exploration's process died without a result");
 		if (f)
@@ -118,6 +124,9 @@ static void collect(struct ex_row *row, int fd)
 	r->sleep_blocked = h.sleep_blocked;
 	r->steps = h.steps;
 	memcpy(r->failures, h.failures, sizeof(h.failures));
+	r->explained = h.explained;
+	r->known_mask = h.known_mask;
+	r->best.known = h.known;
 	r->outcomes = h.outcomes;
 	r->serial_outcomes = h.serial_outcomes;
 	r->seconds = h.seconds;
@@ -198,9 +207,13 @@ int ex_table(const struct ex_opts *o, unsigned n, const enum ex_state *states, u
 	while (done < nrows) {
 		while (active < jobs && next < nrows) {
 			struct ex_opts co = *o;
+			unsigned slot = 0;
 			int p[2];
 			pid_t pid;
 
+			while (run[slot].pid)
+				slot++;
+			co.cpu = (int)slot; /* each job on a CPU of its own */
 			co.nops = rows[next].nops;
 			memcpy(co.ops, rows[next].ops, sizeof(co.ops));
 			co.state = rows[next].state;
@@ -214,11 +227,7 @@ int ex_table(const struct ex_opts *o, unsigned n, const enum ex_state *states, u
 				child(&co, p[1]);
 			}
 			close(p[1]);
-			for (unsigned j = 0; j < jobs; j++)
-				if (!run[j].pid) {
-					run[j] = (struct running){ pid, p[0], next };
-					break;
-				}
+			run[slot] = (struct running){ pid, p[0], next };
 			active++;
 			next++;
 		}
@@ -250,7 +259,9 @@ int ex_table(const struct ex_opts *o, unsigned n, const enum ex_state *states, u
 						fprintf(o->trace, " %s", ex_op_name(w->ops[i]));
 					fprintf(o->trace, ": %llu executions, %.2f s%s\n",
 						w->r.executions, w->r.seconds,
-						w->r.best.kind != EX_OK ? ", finding" : "");
+						ex_result_failed(&w->r) ? ", finding" :
+						w->r.best.kind != EX_OK ? ", explained" :
+									  "");
 					fflush(o->trace);
 				}
 				r->pid = 0;

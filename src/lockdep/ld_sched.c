@@ -49,6 +49,22 @@ void ld_sched_access(struct ld_ctx *ctx, const void *obj, bool write)
 		s->access(ctx->sched_arg, obj, write);
 }
 
+void ld_sched_object(struct ld_ctx *ctx, const void *obj, size_t size)
+{
+	const struct ld_sched_ops *s = ctx ? __atomic_load_n(&ctx->sched, __ATOMIC_ACQUIRE) : NULL;
+
+	if (s && obj)
+		s->object(ctx->sched_arg, obj, size, false);
+}
+
+void ld_sched_object_gone(struct ld_ctx *ctx, const void *obj)
+{
+	const struct ld_sched_ops *s = ctx ? __atomic_load_n(&ctx->sched, __ATOMIC_ACQUIRE) : NULL;
+
+	if (s && obj)
+		s->object(ctx->sched_arg, obj, 0, true);
+}
+
 void kwaitq_init(struct kwaitq *w, struct ld_ctx *ctx, const char *name)
 {
 	pthread_mutex_init(&w->m, NULL);

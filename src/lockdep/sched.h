@@ -17,7 +17,11 @@
  *            thread of the simulated system runs at a time);
  *   release  after a lock was released (not a scheduling point);
  *   wake     after a kwake_up();
- *   access   an unlocked read or write of shared state.
+ *   access   an unlocked read or write of shared state;
+ *   object   a kernel object came into being or went away (its memory):
+ *            a scheduler that compares what threads touch across runs
+ *            names an address by the object it lies in, not by where the
+ *            allocator happened to put it.
  * The scheduler decides which threads it controls; it must return at once
  * for any other thread.
  *
@@ -34,6 +38,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 struct ld_ctx;
 struct ld_map;
@@ -72,6 +77,7 @@ struct ld_sched_ops {
 	void (*release)(void *arg, void *obj, bool write);
 	void (*wake)(void *arg, struct kwaitq *w);
 	void (*access)(void *arg, const void *obj, bool write);
+	void (*object)(void *arg, const void *obj, size_t size, bool gone);
 };
 
 /* Installs (ops != NULL) or removes a scheduler; call while no other thread uses ctx. */
@@ -89,6 +95,12 @@ void ld_sched_release(struct ld_ctx *ctx, void *obj, bool write);
  * steps do not commute. obj names the state (its address).
  */
 void ld_sched_access(struct ld_ctx *ctx, const void *obj, bool write);
+/*
+ * An allocated kernel object that holds locks, wait queues or state the
+ * hooks name (call after allocating it), and its end (before freeing it).
+ */
+void ld_sched_object(struct ld_ctx *ctx, const void *obj, size_t size);
+void ld_sched_object_gone(struct ld_ctx *ctx, const void *obj);
 
 /* --- wait queues --------------------------------------------------------- */
 

@@ -86,7 +86,7 @@ static void validator_to_klog(void *arg, const char *line)
 
 struct sim *sim_new(const struct sim_config *cfg, enum sim_variant v, char *err, size_t errlen)
 {
-	struct sim *s = sim_new_ops(cfg, variant_ops[v], err, errlen);
+	struct sim *s = sim_new_ops(cfg, variant_ops[v], NULL, NULL, err, errlen);
 
 	if (s)
 		s->variant = v;
@@ -94,7 +94,7 @@ struct sim *sim_new(const struct sim_config *cfg, enum sim_variant v, char *err,
 }
 
 struct sim *sim_new_ops(const struct sim_config *cfg, const struct vfio_ap_lock_ops *lops,
-			char *err, size_t errlen)
+			const struct ld_sched_ops *sched, void *sched_arg, char *err, size_t errlen)
 {
 	struct sim *s = calloc(1, sizeof(*s));
 
@@ -103,6 +103,9 @@ struct sim *sim_new_ops(const struct sim_config *cfg, const struct vfio_ap_lock_
 		free(s);
 		return NULL;
 	}
+	if (sched)
+		ld_set_sched(s->ld, sched, sched_arg);
+	ld_sched_object(s->ld, s, sizeof(*s));
 	s->variant = SIM_MERGED;
 	s->lops = lops;
 	for (unsigned i = 0; i < sizeof(variant_ops) / sizeof(variant_ops[0]); i++)
@@ -198,6 +201,7 @@ int sim_free(struct sim *s, char *out, size_t len)
 	ap_hw_destroy(&s->hw);
 	sysfs_free(s->fs);
 	klog_destroy(&s->log);
+	ld_sched_object_gone(s->ld, s);
 	ld_ctx_free(s->ld);
 	free(s);
 	return r.problems;

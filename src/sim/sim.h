@@ -29,10 +29,16 @@ const char *sim_variant_name(enum sim_variant v);
  * registered (queues probe). NULL with a message in err on failure.
  */
 struct sim *sim_new(const struct sim_config *cfg, enum sim_variant v, char *err, size_t errlen);
-/* The same with any locking-variant table (the explorer's mutants); variant() is then merged. */
+/*
+ * The same with any locking-variant table (the explorer's mutants; variant()
+ * is then merged) and, if sched is not NULL, a scheduler installed in the
+ * validator before anything else is built (lockdep/sched.h).
+ */
 struct vfio_ap_lock_ops;
+struct ld_sched_ops;
 struct sim *sim_new_ops(const struct sim_config *cfg, const struct vfio_ap_lock_ops *lops,
-			char *err, size_t errlen);
+			const struct ld_sched_ops *sched, void *sched_arg, char *err,
+			size_t errlen);
 /* The locking variant's name as sim/variant shows it. */
 const char *sim_lops_name(const struct sim *s);
 /*
@@ -66,5 +72,14 @@ struct sim_zcrypt_node {
  * again after a write to class/zcrypt/create or destroy.
  */
 int sim_zcrypt_nodes(struct sim *s, struct sim_zcrypt_node *out, int max);
+
+/*
+ * What QEMU does when a guest starts with the mdev uuid: sim/guests/start
+ * with CRYCB format 2, then, on the device it has just opened and before
+ * anything can close it, VFIO_DEVICE_SET_IRQS for the request notifier
+ * (req may be NULL: none). 0 or the errno sim/guests/start gives.
+ */
+struct keventfd;
+int sim_guest_start(struct sim *s, const char *uuid, struct keventfd *req);
 
 #endif

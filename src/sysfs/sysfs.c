@@ -99,6 +99,7 @@ static void hash_grow(struct sysfs *fs) REQUIRES(fs->tree_lock)
 
 void sysfs__node_free(struct sysfs_node *n)
 {
+	ld_sched_object_gone(n->fs->ld, n);
 	free(n->name);
 	free(n->link);
 	free(n);
@@ -133,6 +134,7 @@ struct sysfs_node *sysfs__node_alloc(struct sysfs *fs, const char *name, enum sy
 		return NULL;
 	}
 	n->fs = fs;
+	ld_sched_object(fs->ld, n, sizeof(*n));
 	n->type = type;
 	n->mode = mode;
 	n->refs = 1;
@@ -175,16 +177,19 @@ struct sysfs *sysfs_new(struct ld_ctx *ld) GUARD_EXEMPT("the tree is not yet pub
 
 	if (!fs)
 		return NULL;
+	fs->ld = ld;
+	ld_sched_object(ld, fs, sizeof(*fs));
 	fs->root = sysfs__node_alloc(fs, "", SYSFS_DIR, 0755);
 	fs->hash = calloc(HASH_MIN, sizeof(*fs->hash));
 	if (!fs->root || !fs->hash) {
 		free(fs->hash);
-		free(fs->root);
+		if (fs->root)
+			sysfs__node_free(fs->root);
+		ld_sched_object_gone(ld, fs);
 		free(fs);
 		return NULL;
 	}
 	krwsem_init(&fs->tree_lock, ld, "&sysfs->tree_lock");
-	fs->ld = ld;
 	pthread_mutex_init(&fs->drain_mu, NULL);
 	kwaitq_init(&fs->drain_wq, ld, "sysfs drain");
 	INIT_LIST_HEAD(&fs->calls);
@@ -211,6 +216,7 @@ void sysfs_free(struct sysfs *fs) GUARD_EXEMPT("no call may be running: the tree
 	krwsem_destroy(&fs->tree_lock);
 	kwaitq_destroy(&fs->drain_wq);
 	pthread_mutex_destroy(&fs->drain_mu);
+	ld_sched_object_gone(fs->ld, fs);
 	free(fs);
 }
 

@@ -66,6 +66,7 @@ static struct ap_matrix_mdev *mdev_probe(struct ap_matrix_dev *md, const char *u
 
 	if (fault_fail(md->svc.faults, FAULT_MDEV) || !(m = calloc(1, sizeof(*m))))
 		return NULL;
+	ld_sched_object(md->svc.ld, m, sizeof(*m));
 	m->md = md;
 	memcpy(m->uuid, uuid, sizeof(m->uuid));
 	m->iommu_group = atomic_fetch_add(&md->next_iommu_group, 1);
@@ -196,6 +197,7 @@ static void mdev_destroy(struct ap_matrix_mdev *m)
 	ld_sched_access(md->svc.ld, &md->available_instances, true);
 	atomic_fetch_add(&md->available_instances, 1);
 	atomic_fetch_sub(&md->nr_mdevs, 1);
+	ld_sched_object_gone(md->svc.ld, m);
 	free(m);
 }
 
@@ -221,7 +223,8 @@ long vfio_ap_mdev_remove_store(struct ap_matrix_mdev *m, const char *buf, size_t
 	claimed = !atomic_exchange(&m->removing, true);
 	kmutex_unlock(&md->mdev_core_lock);
 	if (!claimed)
-		return (long)count; /* another writer removes it: this one succeeds (design.md §14) */
+		return (long)
+			count; /* another writer removes it: this one succeeds (design.md §14) */
 	mdev_destroy(m);
 	return (long)count;
 }
