@@ -237,6 +237,10 @@ static enum ld_sched_verdict hook_point(void *arg, enum ld_sched_op op, void *ob
 
 	if (!t)
 		return LD_SCHED_NOT_MINE;
+	if (op == LD_SCHED_SLEEP) { /* a point with nothing to touch: obj is its name */
+		park(t, op, NULL, 0, obj);
+		return LD_SCHED_GO;
+	}
 	leaf = wait ? -1 : leaf_of(map);
 	if (leaf >= 0) {
 		bool read = op == LD_SCHED_DOWN_READ || op == LD_SCHED_DOWN_READ_RECURSIVE ||
@@ -572,6 +576,8 @@ const char *ex_action_name(int op)
 	case LD_SCHED_WAIT:
 	case LD_SCHED_WAIT_TIMED:
 		return "wait";
+	case LD_SCHED_SLEEP:
+		return "sleep";
 	default:
 		return "?";
 	}

@@ -206,11 +206,48 @@ void ex_outcome_capture(struct ex_exec *x, struct ex_outcome *out)
 	out->digest = hash(out->state);
 }
 
+/*
+ * An operation that returned holding a lock, or QEMU's handler unable to
+ * finish, leaves a host nothing may touch: reading its state or shutting it
+ * down would wait for that lock forever. Such an execution is reported
+ * from what the threads say, and its host stays as it is.
+ */
+static bool stuck(struct ex_exec *x, struct ex_outcome *out)
+{
+	bool held = false, blocked = false;
+	unsigned nops = 0;
+
+	for (unsigned i = 0; i < x->nthreads; i++) {
+		held |= x->th[i].held_at_exit != 0;
+		blocked |= !x->th[i].done;
+	}
+	if (!held && !blocked)
+		return false;
+	memset(out, 0, sizeof(*out));
+	for (unsigned i = 0; i < x->nthreads; i++)
+		if (!x->th[i].daemon)
+			out->results[nops++] = x->th[i].result;
+	out->state = strdup("");
+	for (unsigned i = 0; i < x->nthreads; i++)
+		if (x->th[i].held_at_exit)
+			detail(out, EX_HELD_AT_EXIT, "%s returned holding locks:\n%s",
+			       x->th[i].label, x->th[i].held_text ? x->th[i].held_text : "");
+	if (out->kind == EX_OK) {
+		char *r = ex_deadlock_report(x);
+
+		detail(out, EX_DEADLOCK, "QEMU's request handler cannot finish\n%s", r ? r : "");
+		free(r);
+	}
+	return true;
+}
+
 void ex_exec_finish(struct ex_exec *x, struct ex_outcome *out)
 {
 	char report[8192];
 	unsigned reports;
 
+	if (stuck(x, out))
+		return; /* x->sim stays: the caller keeps x */
 	ld_set_sched(x->ld, NULL, NULL);
 	for (unsigned i = 0; i < x->nthreads; i++)
 		if (x->th[i].started) {

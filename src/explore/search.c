@@ -565,6 +565,12 @@ static void reverse(struct search *s, const struct ex_exec *x, unsigned (*clk)[E
 		pre->backtrack |= pre->enabled & ~pre->sleep;
 }
 
+static bool is_try(int op)
+{
+	return op == LD_SCHED_TRYLOCK || op == LD_SCHED_DOWN_READ_TRY ||
+	       op == LD_SCHED_DOWN_WRITE_TRY;
+}
+
 static void races(struct search *s, const struct ex_exec *x, unsigned n)
 {
 	unsigned(*clk)[EX_MAX_THREADS] = calloc(n ? n : 1, sizeof(*clk));
@@ -603,9 +609,15 @@ static void races(struct search *s, const struct ex_exec *x, unsigned n)
 						if (p->obj != q->obj ||
 						    !((p->mode | q->mode) & EX_FP_W))
 							continue;
+						/*
+						 * a release, then an acquisition that waited
+						 * for it: only the two acquisitions race. A
+						 * trylock does not wait: it fails while the
+						 * lock is held, so the release races with it.
+						 */
 						if ((p->mode & EX_FP_REL) &&
 						    (q->mode & EX_FP_ACQ) &&
-						    !(p->mode & EX_FP_ACQ)) {
+						    !(p->mode & EX_FP_ACQ) && !is_try(b->op)) {
 							unsigned acq =
 								acquire_of(x, (unsigned)i, p->obj);
 

@@ -57,6 +57,14 @@ void ld_sched_object(struct ld_ctx *ctx, const void *obj, size_t size)
 		s->object(ctx->sched_arg, obj, size, false);
 }
 
+void ld_sched_sleep(struct ld_ctx *ctx, const char *what)
+{
+	const struct ld_sched_ops *s = ctx ? __atomic_load_n(&ctx->sched, __ATOMIC_ACQUIRE) : NULL;
+
+	if (s)
+		s->point(ctx->sched_arg, LD_SCHED_SLEEP, (void *)what, NULL, 0);
+}
+
 void ld_sched_object_gone(struct ld_ctx *ctx, const void *obj)
 {
 	const struct ld_sched_ops *s = ctx ? __atomic_load_n(&ctx->sched, __ATOMIC_ACQUIRE) : NULL;

@@ -12,9 +12,9 @@
  * validator context each hook is one load and one branch.
  *
  * A scheduler (struct ld_sched_ops) installed with ld_set_sched() sees:
- *   point    before a thread acquires a lock, tries one, or waits: the
- *            scheduler returns when the thread may go on (exactly one
- *            thread of the simulated system runs at a time);
+ *   point    before a thread acquires a lock, tries one, waits, or
+ *            sleeps: the scheduler returns when the thread may go on
+ *            (exactly one thread of the simulated system runs at a time);
  *   release  after a lock was released (not a scheduling point);
  *   wake     after a kwake_up();
  *   access   an unlocked read or write of shared state;
@@ -53,6 +53,7 @@ enum ld_sched_op {
 	LD_SCHED_DOWN_WRITE_TRY,      /* never blocks */
 	LD_SCHED_WAIT,		      /* kwaitq: blocks until a wake-up newer than the ticket */
 	LD_SCHED_WAIT_TIMED,	      /* the same, or until its timeout passes */
+	LD_SCHED_SLEEP,		      /* a sleep that holds locks: others may run; never blocks */
 };
 
 /* What a scheduler's point() answers. */
@@ -100,6 +101,11 @@ void ld_sched_access(struct ld_ctx *ctx, const void *obj, bool write);
  * hooks name (call after allocating it), and its end (before freeing it).
  */
 void ld_sched_object(struct ld_ctx *ctx, const void *obj, size_t size);
+/*
+ * Where the kernel sleeps for a while (msleep, flush_work) possibly holding
+ * locks: other threads may run meanwhile. what names the sleep (static).
+ */
+void ld_sched_sleep(struct ld_ctx *ctx, const char *what);
 void ld_sched_object_gone(struct ld_ctx *ctx, const void *obj);
 
 /* --- wait queues --------------------------------------------------------- */
