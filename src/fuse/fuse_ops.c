@@ -335,7 +335,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 /* Runs show into a new page and makes it the file's page: 0 or -errno. */
 static int refill(struct vas_fuse_ctx *c, struct open_file *of)
 {
-	char *page = malloc(SYSFS_PAGE), *old;
+	char *page = malloc(sysfs_node_show_size(of->node)), *old;
 	ssize_t r;
 
 	if (!page)
@@ -359,7 +359,7 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 {
 	struct vas_fuse_ctx *c = ctx_of(req);
 	struct open_file *of = (struct open_file *)(uintptr_t)fi->fh;
-	char out[SYSFS_PAGE];
+	char one[SYSFS_PAGE], *out = one;
 	size_t n = 0;
 	bool fresh;
 	int rc;
@@ -374,6 +374,10 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 			return;
 		}
 	}
+	if (size > sizeof(one) && !(out = malloc(size))) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
 	kmutex_lock(&of->mutex);
 	if (off < of->len) {
 		n = of->len - off;
@@ -383,6 +387,8 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	}
 	kmutex_unlock(&of->mutex);
 	fuse_reply_buf(req, out, n);
+	if (out != one)
+		free(out);
 }
 
 static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,

@@ -2,7 +2,8 @@
 /*
  * control.c - the sim/ directory: the world around the driver as files
  * (design.md §13): host AP configuration (HMC), KVM guests
- * (QEMU + guest), the guest's AQIC, dmesg, lockdep, variant, faults.
+ * (QEMU + guest), the guest's AQIC, dmesg, lockdep, lock_stat, variant,
+ * faults.
  *
  * Writes are synchronous: a host configuration write returns after the bus
  * scan and every probe/remove/hot plug it caused. Guests live in
@@ -214,6 +215,38 @@ SYSFS_SHOW(lockdep_show)
 	return copy_out(buf, attr->arg ? ld_graph_dot(s->ld) : ld_report_text(s->ld));
 }
 
+/* sim/lock_stat: the validator's lock statistics in /proc/lock_stat's layout. */
+SYSFS_SHOW(lock_stat_show)
+{
+	struct sim *s = priv;
+	char *text = ld_lock_stat_text(s->ld);
+	size_t n;
+
+	if (!text)
+		return -ENOMEM;
+	n = strlen(text);
+	if (n > attr->size)
+		n = attr->size; /* the classes are sorted: the least contended go */
+	memcpy(buf, text, n);
+	free(text);
+	return (ssize_t)n;
+}
+
+/*
+ * sim/lock_stat: "0" (one trailing newline allowed) forgets every
+ * statistic, as writing 0 to /proc/lock_stat does; anything else EINVAL
+ * (the kernel ignores other writes).
+ */
+SYSFS_STORE(lock_stat_store)
+{
+	struct sim *s = priv;
+
+	if (strcmp(buf, "0") && strcmp(buf, "0\n"))
+		return -EINVAL;
+	ld_lock_stat_clear(s->ld);
+	return (ssize_t)count;
+}
+
 SYSFS_SHOW(variant_show)
 {
 	struct sim *s = priv;
@@ -228,6 +261,11 @@ static const struct sysfs_attr sim_attrs[] = {
 	{ .name = "lockdep", .mode = 0444, .show = lockdep_show, .arg = 0 },
 	{ .name = "lockdep_graph", .mode = 0444, .show = lockdep_show, .arg = 1 },
 	{ .name = "variant", .mode = 0444, .show = variant_show },
+	{ .name = "lock_stat",
+	  .mode = 0644,
+	  .show = lock_stat_show,
+	  .store = lock_stat_store,
+	  .size = 16 * SYSFS_PAGE },
 };
 
 static const struct sysfs_attr host_attrs[] = {
@@ -256,7 +294,8 @@ int sim_control_init(struct sim *s)
 	s->sim_dir = sysfs_mkdir_p(fs, "sim");
 	if (!s->sim_dir)
 		return -ENOMEM;
-	rc = sysfs_add_files(fs, s->sim_dir, sim_attrs, 4, s);
+	rc = sysfs_add_files(fs, s->sim_dir, sim_attrs, sizeof(sim_attrs) / sizeof(sim_attrs[0]),
+			     s);
 	rc = rc ?: sysfs_add_files(fs, sysfs_mkdir_p(fs, "sim/host"), host_attrs, 3, s);
 	rc = rc	   ?:
 		     sysfs_add_files(fs, sysfs_mkdir_p(fs, "sim/faults"), fault_attrs,

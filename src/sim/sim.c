@@ -79,6 +79,7 @@ struct sim *sim_new(const struct sim_config *cfg, enum sim_variant v, char *err,
 	ld_declare_order(s->ld, lops->order, lops->norder);
 	klog_init(&s->log, s->ld);
 	ld_set_sink(s->ld, validator_to_klog, &s->log);
+	ld_set_lock_stat(s->ld, true); /* sim/lock_stat (design.md §13.4) */
 	s->fs = sysfs_new(s->ld);
 	s->svc = (struct kservices){
 		.ld = s->ld, .log = &s->log, .faults = &s->faults, .fs = s->fs

@@ -43,6 +43,12 @@ struct sysfs_attr {
 	ssize_t (*show)(void *priv, const struct sysfs_attr *attr, char *buf);
 	ssize_t (*store)(void *priv, const struct sysfs_attr *attr, const char *buf, size_t count);
 	long arg; /* free for the attribute's owner (e.g. a field index) */
+	/*
+	 * The show buffer's size: 0 for one page (SYSFS_PAGE), as every
+	 * kernel attribute; larger for a /proc-style file that can be long
+	 * (sim/lock_stat). Reads see at most this many bytes.
+	 */
+	size_t size;
 };
 
 /* Define a show / store handler with the attribute callback signature. */
@@ -122,8 +128,12 @@ struct sysfs_node *sysfs_lookup_ref(struct sysfs *fs, struct sysfs_node *dir, co
 struct sysfs_node *sysfs_path_ref(struct sysfs *fs, const char *path, bool follow, int *err);
 /* 0 or -ENOENT (removed). */
 int sysfs_node_stat(struct sysfs *fs, struct sysfs_node *n, struct sysfs_stat *st);
-/* show into buf (SYSFS_PAGE bytes): length, -EISDIR, -EACCES, -ENOENT or show's errno. */
+/*
+ * show into buf (sysfs_node_show_size(n) bytes: SYSFS_PAGE unless the
+ * attribute asked for more): length, -EISDIR, -EACCES, -ENOENT or show's errno.
+ */
 ssize_t sysfs_node_show(struct sysfs *fs, struct sysfs_node *n, char *buf);
+size_t sysfs_node_show_size(const struct sysfs_node *n);
 /* store, truncating to SYSFS_PAGE - 1 bytes: as sysfs_write. */
 ssize_t sysfs_node_store(struct sysfs *fs, struct sysfs_node *n, const char *buf, size_t count);
 /* The link text (not NUL-terminated, at most size bytes); -EINVAL, -ENOENT. */

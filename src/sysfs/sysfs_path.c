@@ -129,17 +129,23 @@ static int call_begin(struct sysfs *fs, struct sysfs_node *n, unsigned want, str
 	return rc;
 }
 
+size_t sysfs_node_show_size(const struct sysfs_node *n)
+{
+	return n->type == SYSFS_FILE && n->attr.size > SYSFS_PAGE ? n->attr.size : SYSFS_PAGE;
+}
+
 ssize_t sysfs_node_show(struct sysfs *fs, struct sysfs_node *n, char *buf)
 {
+	size_t size = sysfs_node_show_size(n);
 	struct sysfs_call c;
 	ssize_t r = call_begin(fs, n, 0444, &c);
 
 	if (r)
 		return r;
-	memset(buf, 0, SYSFS_PAGE);
+	memset(buf, 0, size);
 	r = n->attr.show(n->priv, &n->attr, buf);
 	sysfs__call_end(fs, &c);
-	return r > SYSFS_PAGE ? SYSFS_PAGE : r;
+	return r > (ssize_t)size ? (ssize_t)size : r;
 }
 
 ssize_t sysfs_node_store(struct sysfs *fs, struct sysfs_node *n, const char *buf, size_t count)
@@ -247,20 +253,26 @@ int sysfs_node_list(struct sysfs *fs, struct sysfs_node *dir,
 
 ssize_t sysfs_read(struct sysfs *fs, const char *path, char *buf, size_t size)
 {
-	char page[SYSFS_PAGE];
+	char one[SYSFS_PAGE], *page = one;
 	int err;
 	struct sysfs_node *n = sysfs_path_ref(fs, path, true, &err);
 	ssize_t r;
 
 	if (!n)
 		return err;
+	if (sysfs_node_show_size(n) > SYSFS_PAGE && !(page = malloc(sysfs_node_show_size(n)))) {
+		sysfs_node_put(n);
+		return -ENOMEM;
+	}
 	r = sysfs_node_show(fs, n, page);
 	sysfs_node_put(n);
-	if (r < 0)
-		return r;
-	if ((size_t)r > size)
-		r = size;
-	memcpy(buf, page, r);
+	if (r >= 0) {
+		if ((size_t)r > size)
+			r = size;
+		memcpy(buf, page, r);
+	}
+	if (page != one)
+		free(page);
 	return r;
 }
 
