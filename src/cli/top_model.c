@@ -1,0 +1,597 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * top_model.c - the grid of `vfio-ap-sim top` read from a sysfs root
+ * (docs/top.md, "Where each fact comes from").
+ *
+ * Only aggregated files are read where the kernel offers them, so a
+ * 256 x 256 host costs a few thousand file operations, not one per queue:
+ * which queues exist is one listing of bus/ap/devices; which driver holds
+ * each queue is one listing per driver directory under bus/ap/drivers; an
+ * mdev's queues are its `matrix` and `guest_matrix`. Per card: type,
+ * config, chkstop, online. Per queue only `online`, and only for queues a
+ * host driver holds, while there are at most TOP_PER_QUEUE_MAX of them.
+ * Whether a guest holds an mdev: on a simulated host sim/guests/<uuid>;
+ * elsewhere the `status` of one queue of its guest_matrix ("in use").
+ *
+ * The state of a queue, first match wins: no device; card not configured;
+ * card check-stopped; bound to vfio_ap and in the guest of the mdev whose
+ * matrix holds it (that mdev has a guest and the APQN is in its
+ * guest_matrix), assigned to it, or free; bound to a host driver and
+ * offline (card or queue online 0), or online; no driver.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/parse.h"
+#include "cli/top.h"
+
+#define TOP_PER_QUEUE_MAX 1024
+#define DMESG_LINES 6
+
+/*
+ * Reads dir/rel into buf (NUL-terminated); length or -errno. Files are
+ * opened relative to a directory descriptor: on a FUSE mount every path
+ * component is one lookup round trip, so the card's own attributes cost
+ * one lookup each instead of four.
+ */
+static ssize_t rd_at(int dir, const char *rel, char *buf, size_t size)
+{
+	ssize_t n, got = 0;
+	int fd = openat(dir, rel, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	while ((size_t)got < size - 1 && (n = read(fd, buf + got, size - 1 - got)) > 0)
+		got += n;
+	close(fd);
+	buf[got] = '\0';
+	return got;
+}
+
+/* ROOT/rel: length or -errno. */
+static ssize_t rd(const struct top_model *m, const char *rel, char *buf, size_t size)
+{
+	char path[8192];
+	ssize_t r;
+	int dir;
+
+	snprintf(path, sizeof(path), "%s", m->root);
+	dir = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		return -errno;
+	r = rd_at(dir, rel, buf, size);
+	close(dir);
+	return r;
+}
+
+static int rd_int_at(int dir, const char *rel)
+{
+	char buf[64];
+
+	return rd_at(dir, rel, buf, sizeof(buf)) > 0 ? atoi(buf) : -1;
+}
+
+/* devices/ap/cardXX as a directory descriptor, or -1. */
+static int card_dir(const struct top_model *m, unsigned a)
+{
+	char path[8192];
+
+	snprintf(path, sizeof(path), "%s/devices/ap/card%02x", m->root, a);
+	return open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
+static bool rd_mask(const struct top_model *m, const char *rel, bm256 *out)
+{
+	char buf[128];
+	bm256 zero;
+
+	bm_zero(&zero);
+	return rd(m, rel, buf, sizeof(buf)) > 0 && !strncmp(buf, "0x", 2) &&
+	       ap_parse_mask(buf, &zero, out) == 0;
+}
+
+static bool is_dir(const struct top_model *m, const char *rel)
+{
+	char path[8192];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s", m->root, rel);
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int hexval(const char *s, int digits)
+{
+	int v = 0;
+
+	for (int i = 0; i < digits; i++) {
+		char c = s[i];
+
+		if (c >= '0' && c <= '9')
+			v = v * 16 + c - '0';
+		else if (c >= 'a' && c <= 'f')
+			v = v * 16 + c - 'a' + 10;
+		else
+			return -1;
+	}
+	return v;
+}
+
+/* "XX.YYYY" (exactly) -> 0 with *a, *d; else -1. */
+static int parse_apqn(const char *s, unsigned *a, unsigned *d)
+{
+	int x, y;
+
+	if (strlen(s) != 7 || s[2] != '.')
+		return -1;
+	x = hexval(s, 2);
+	y = hexval(s + 3, 4);
+	if (x < 0 || y < 0 || y > 255)
+		return -1;
+	*a = (unsigned)x;
+	*d = (unsigned)y;
+	return 0;
+}
+
+/* Calls fn for each entry of ROOT/rel except . and ..; -errno if unreadable. */
+static int list(const struct top_model *m, const char *rel,
+		void (*fn)(struct top_model *m, const char *name, void *arg), struct top_model *mm,
+		void *arg)
+{
+	char path[8192];
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/%s", m->root, rel);
+	d = opendir(path);
+	if (!d)
+		return -errno;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			fn(mm, e->d_name, arg);
+	closedir(d);
+	return 0;
+}
+
+static void on_device(struct top_model *m, const char *name, void *arg)
+{
+	unsigned a, d;
+
+	if (!parse_apqn(name, &a, &d))
+		m->exists[a][d / 8] |= (unsigned char)(1u << (d % 8));
+	else if (!strncmp(name, "card", 4) && strlen(name) == 6 && hexval(name + 4, 2) >= 0)
+		m->card[hexval(name + 4, 2)].present = true;
+}
+
+static void on_bound(struct top_model *m, const char *name, void *arg)
+{
+	unsigned a, d;
+
+	if (!parse_apqn(name, &a, &d))
+		m->bound[a][d] = (signed char)*(int *)arg;
+}
+
+static void on_driver(struct top_model *m, const char *name, void *arg)
+{
+	if (m->nr_drv < TOP_DRV_MAX)
+		snprintf(m->drv[m->nr_drv++], sizeof(m->drv[0]), "%s", name);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+static void read_drivers(struct top_model *m)
+{
+	char rel[128];
+
+	list(m, "bus/ap/drivers", on_driver, m, NULL);
+	qsort(m->drv, (size_t)m->nr_drv, sizeof(m->drv[0]), by_name);
+	m->vfio_drv = -1;
+	for (int i = 0; i < m->nr_drv; i++) {
+		if (!strcmp(m->drv[i], "vfio_ap"))
+			m->vfio_drv = i;
+		snprintf(rel, sizeof(rel), "bus/ap/drivers/%s", m->drv[i]);
+		list(m, rel, on_bound, m, &i);
+	}
+}
+
+static void read_cards(struct top_model *m)
+{
+	for (unsigned a = 0; a < 256; a++) {
+		struct top_card *c = &m->card[a];
+		int dir;
+
+		if (!c->present || (dir = card_dir(m, a)) < 0)
+			continue;
+		if (rd_at(dir, "type", c->type, sizeof(c->type)) <= 0)
+			snprintf(c->type, sizeof(c->type), "?");
+		c->type[strcspn(c->type, "\n")] = '\0';
+		c->config = rd_int_at(dir, "config");
+		c->chkstop = rd_int_at(dir, "chkstop");
+		c->online = rd_int_at(dir, "online");
+		close(dir);
+	}
+}
+
+/* Queue `online` files, for queues a host driver holds, if not too many. */
+static void read_queue_online(struct top_model *m)
+{
+	char rel[64];
+	int n = 0;
+
+	for (int a = 0; a < 256; a++)
+		for (int d = 0; d < 256; d++)
+			n += m->bound[a][d] >= 0 && m->bound[a][d] != m->vfio_drv;
+	if (n > TOP_PER_QUEUE_MAX)
+		return;
+	for (unsigned a = 0; a < 256; a++) {
+		int dir = -1;
+
+		for (unsigned d = 0; d < 256; d++) {
+			if (m->bound[a][d] < 0 || m->bound[a][d] == m->vfio_drv)
+				continue;
+			if (dir < 0 && (dir = card_dir(m, a)) < 0)
+				break;
+			snprintf(rel, sizeof(rel), "%02x.%04x/online", a, d);
+			m->qonline[a][d] = (signed char)rd_int_at(dir, rel);
+		}
+		if (dir >= 0)
+			close(dir);
+	}
+}
+
+/* The matrix format (design.md §3.3): "AA.DDDD", "AA." or ".DDDD" lines. */
+static void parse_matrix(const char *text, bm256 *apm, bm256 *aqm)
+{
+	bm_zero(apm);
+	bm_zero(aqm);
+	for (const char *p = text; *p; p += strcspn(p, "\n") + (p[strcspn(p, "\n")] != 0)) {
+		const char *dot = memchr(p, '.', strcspn(p, "\n"));
+		int a, d;
+
+		if (!dot)
+			continue;
+		if (dot - p == 2 && (a = hexval(p, 2)) >= 0)
+			bm_set(apm, (unsigned)a);
+		if (strcspn(dot + 1, "\n") == 4 && (d = hexval(dot + 1, 4)) >= 0 && d < 256)
+			bm_set(aqm, (unsigned)d);
+	}
+}
+
+static void on_mdev(struct top_model *m, const char *name, void *arg)
+{
+	struct top_mdev *v;
+
+	if (strlen(name) != 36 || name[8] != '-' || name[13] != '-')
+		return;
+	v = realloc(m->mdev, (size_t)(m->nr_mdevs + 1) * sizeof(*v));
+	if (!v)
+		return;
+	m->mdev = v;
+	v = &m->mdev[m->nr_mdevs++];
+	memset(v, 0, sizeof(*v));
+	snprintf(v->uuid, sizeof(v->uuid), "%s", name);
+}
+
+static int by_uuid(const void *a, const void *b)
+{
+	return strcmp(((const struct top_mdev *)a)->uuid, ((const struct top_mdev *)b)->uuid);
+}
+
+static void read_mdev(struct top_model *m, struct top_mdev *v)
+{
+	char rel[256], path[8192], buf[65536], link[512];
+	ssize_t n;
+	unsigned a, d;
+
+	snprintf(rel, sizeof(rel), "devices/vfio_ap/matrix/%s/matrix", v->uuid);
+	parse_matrix(rd(m, rel, buf, sizeof(buf)) > 0 ? buf : "", &v->apm, &v->aqm);
+	snprintf(rel, sizeof(rel), "devices/vfio_ap/matrix/%s/guest_matrix", v->uuid);
+	parse_matrix(rd(m, rel, buf, sizeof(buf)) > 0 ? buf : "", &v->gapm, &v->gaqm);
+	snprintf(rel, sizeof(rel), "devices/vfio_ap/matrix/%s/control_domains", v->uuid);
+	bm_zero(&v->adm);
+	if (rd(m, rel, buf, sizeof(buf)) > 0)
+		for (char *p = buf; *p; p += strcspn(p, "\n") + (p[strcspn(p, "\n")] != 0))
+			if (strcspn(p, "\n") == 4 && hexval(p, 4) >= 0 && hexval(p, 4) < 256)
+				bm_set(&v->adm, (unsigned)hexval(p, 4));
+	snprintf(path, sizeof(path), "%s/devices/vfio_ap/matrix/%s/mdev_type", m->root, v->uuid);
+	n = readlink(path, link, sizeof(link) - 1);
+	link[n > 0 ? n : 0] = '\0';
+	snprintf(v->type, sizeof(v->type), "%.63s",
+		 strrchr(link, '/') ? strrchr(link, '/') + 1 : link);
+	if (m->sim) {
+		snprintf(rel, sizeof(rel), "sim/guests/%s", v->uuid);
+		v->attached = is_dir(m, rel);
+		return;
+	}
+	bm_for_each(a, &v->gapm)
+	{
+		bm_for_each(d, &v->gaqm)
+		{
+			snprintf(rel, sizeof(rel), "devices/ap/card%02x/%02x.%04x/status", a, a, d);
+			if (rd(m, rel, buf, sizeof(buf)) > 0) {
+				v->attached = !strncmp(buf, "in use", 6);
+				return;
+			}
+		}
+	}
+}
+
+static void read_mdevs(struct top_model *m)
+{
+	list(m, "devices/vfio_ap/matrix", on_mdev, m, NULL);
+	if (m->nr_mdevs)
+		qsort(m->mdev, (size_t)m->nr_mdevs, sizeof(*m->mdev), by_uuid);
+	for (int i = 0; i < m->nr_mdevs; i++)
+		read_mdev(m, &m->mdev[i]);
+}
+
+static bool in_guest(const struct top_mdev *v, unsigned a, unsigned d)
+{
+	return bm_test(&v->gapm, a) && bm_test(&v->gaqm, d);
+}
+
+static enum top_qstate queue_state(const struct top_model *m, unsigned a, unsigned d)
+{
+	const struct top_card *c = &m->card[a];
+	int b = m->bound[a][d], o = m->owner[a][d];
+
+	if (!top_exists(m, a, d))
+		return TQ_ABSENT;
+	if (c->config == 0)
+		return TQ_NOCONF;
+	if (c->chkstop > 0)
+		return TQ_CHKSTOP;
+	if (b >= 0 && b == m->vfio_drv) {
+		if (o < 0)
+			return TQ_FREE;
+		return m->mdev[o].attached && in_guest(&m->mdev[o], a, d) ? TQ_GUEST : TQ_ASSIGNED;
+	}
+	if (b >= 0)
+		return c->online == 0 || m->qonline[a][d] == 0 ? TQ_OFFLINE : TQ_HOST;
+	return TQ_UNBOUND;
+}
+
+static void compute_states(struct top_model *m)
+{
+	bm_zero(&m->rows);
+	bm_zero(&m->cols);
+	for (unsigned a = 0; a < 256; a++) {
+		bool any = false;
+
+		for (unsigned d = 0; d < 256; d++) {
+			m->owner[a][d] = -1;
+			for (int i = 0; i < m->nr_mdevs; i++)
+				if (bm_test(&m->mdev[i].apm, a) && bm_test(&m->mdev[i].aqm, d)) {
+					m->owner[a][d] = (short)i;
+					break;
+				}
+			m->state[a][d] = (unsigned char)queue_state(m, a, d);
+			if (top_exists(m, a, d)) {
+				any = true;
+				bm_set(&m->cols, d);
+			}
+		}
+		if (any || m->card[a].present || (m->have_qci && bm_test(&m->qci_apm, a)))
+			bm_set(&m->rows, a);
+	}
+	if (m->have_qci) {
+		bm_or(&m->cols, &m->cols, &m->qci_aqm);
+		bm_or(&m->cols, &m->cols, &m->qci_adm);
+	}
+}
+
+/* The last DMESG_LINES lines of sim/dmesg. */
+static void read_dmesg(struct top_model *m)
+{
+	char *buf = malloc(65536), *p;
+	int n = 0;
+	ssize_t len;
+
+	if (!buf)
+		return;
+	len = rd(m, "sim/dmesg", buf, 65536);
+	if (len <= 0) {
+		free(buf);
+		return;
+	}
+	for (p = buf + len; p > buf; p--)
+		if (p[-1] == '\n' && p != buf + len && ++n == DMESG_LINES)
+			break;
+	m->dmesg = strdup(p);
+	free(buf);
+}
+
+/* One "%40s:" line of /proc/lock_stat's layout into the class's entry. */
+static void lock_line(struct top_model *m, char *line)
+{
+	char *colon = strstr(line, ": "), *name = line;
+	unsigned long long cb, con, ab, acq;
+	double wmin, wmax, wtot, wavg, hmin, hmax, htot, havg;
+	struct top_lock *l = NULL, *v;
+	size_t nl;
+
+	if (!colon || sscanf(colon + 1, "%llu %llu %lf %lf %lf %lf %llu %llu %lf %lf %lf %lf", &cb,
+			     &con, &wmin, &wmax, &wtot, &wavg, &ab, &acq, &hmin, &hmax, &htot,
+			     &havg) != 12)
+		return;
+	*colon = '\0';
+	while (*name == ' ')
+		name++;
+	nl = strlen(name);
+	if (nl > 2 && (!strcmp(name + nl - 2, "-W") || !strcmp(name + nl - 2, "-R")))
+		name[nl - 2] = '\0';
+	for (int i = 0; i < m->nr_locks; i++)
+		if (!strcmp(m->locks[i].name, name))
+			l = &m->locks[i];
+	if (!l) {
+		v = realloc(m->locks, (size_t)(m->nr_locks + 1) * sizeof(*v));
+		if (!v)
+			return;
+		m->locks = v;
+		l = &v[m->nr_locks++];
+		memset(l, 0, sizeof(*l));
+		snprintf(l->name, sizeof(l->name), "%s", name);
+	}
+	if (acq)
+		l->hold_avg = (l->hold_avg * (double)l->acquisitions + htot) /
+			      (double)(l->acquisitions + acq);
+	l->contentions += con;
+	l->acquisitions += acq;
+	l->wait_total += wtot;
+	if (wmax > l->wait_max)
+		l->wait_max = wmax;
+}
+
+static int by_contention(const void *a, const void *b)
+{
+	const struct top_lock *x = a, *y = b;
+
+	if (x->contentions != y->contentions)
+		return x->contentions < y->contentions ? 1 : -1;
+	if (x->wait_total != y->wait_total)
+		return x->wait_total < y->wait_total ? 1 : -1;
+	return strcmp(x->name, y->name);
+}
+
+static void read_lock_stat(struct top_model *m)
+{
+	size_t size = 1 << 20;
+	char *buf = malloc(size), *p, *save = NULL;
+
+	if (!buf)
+		return;
+	if (rd(m, "sim/lock_stat", buf, size) > 0 && !strncmp(buf, "lock_stat version", 17)) {
+		m->have_locks = true;
+		for (p = strtok_r(buf, "\n", &save); p; p = strtok_r(NULL, "\n", &save))
+			lock_line(m, p);
+		if (m->nr_locks)
+			qsort(m->locks, (size_t)m->nr_locks, sizeof(*m->locks), by_contention);
+	}
+	free(buf);
+}
+
+int top_model_read(struct top_model *m, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (stat(m->root, &st) < 0) {
+		snprintf(err, errlen, "%s: %s", m->root, strerror(errno));
+		return -errno;
+	}
+	if (!is_dir(m, "bus/ap")) {
+		snprintf(err, errlen, "%s: not an AP system (no %s/bus/ap)", m->root, m->root);
+		return -ENOTDIR;
+	}
+	m->sim = is_dir(m, "sim");
+	if (!m->sim || rd(m, "sim/variant", m->variant, sizeof(m->variant)) <= 0)
+		m->variant[0] = '\0';
+	m->variant[strcspn(m->variant, "\n")] = '\0';
+	rd_mask(m, "bus/ap/apmask", &m->apmask);
+	rd_mask(m, "bus/ap/aqmask", &m->aqmask);
+	m->have_qci = rd_mask(m, "bus/ap/ap_adapter_mask", &m->qci_apm) &&
+		      rd_mask(m, "bus/ap/ap_usage_domain_mask", &m->qci_aqm) &&
+		      rd_mask(m, "bus/ap/ap_control_domain_mask", &m->qci_adm);
+	for (int a = 0; a < 256; a++) {
+		m->card[a].config = m->card[a].chkstop = m->card[a].online = -1;
+		memset(m->bound[a], -1, sizeof(m->bound[a]));
+		memset(m->qonline[a], -1, sizeof(m->qonline[a]));
+	}
+	list(m, "bus/ap/devices", on_device, m, NULL);
+	read_cards(m);
+	read_drivers(m);
+	read_queue_online(m);
+	read_mdevs(m);
+	compute_states(m);
+	if (m->sim) {
+		read_dmesg(m);
+		read_lock_stat(m);
+	}
+	return 0;
+}
+
+void top_model_free(struct top_model *m)
+{
+	free(m->mdev);
+	free(m->dmesg);
+	free(m->locks);
+	m->mdev = NULL;
+	m->dmesg = NULL;
+	m->locks = NULL;
+	m->nr_mdevs = m->nr_locks = 0;
+}
+
+const char *top_state_name(enum top_qstate s)
+{
+	static const char *const names[] = {
+		[TQ_ABSENT] = "no queue device",
+		[TQ_NOCONF] = "card not configured",
+		[TQ_CHKSTOP] = "card check-stopped",
+		[TQ_OFFLINE] = "host driver, offline",
+		[TQ_HOST] = "host driver",
+		[TQ_UNBOUND] = "no driver",
+		[TQ_FREE] = "free for vfio_ap",
+		[TQ_ASSIGNED] = "assigned",
+		[TQ_GUEST] = "in the guest",
+	};
+
+	return s <= TQ_GUEST ? names[s] : "?";
+}
+
+/* Why queue a.d cannot be linked to an mdev (it is missing or held elsewhere), or NULL. */
+static const char *unusable(const struct top_model *m, unsigned a, unsigned d, char *buf,
+			    size_t len)
+{
+	int b = m->bound[a][d];
+
+	if (!top_exists(m, a, d))
+		snprintf(buf, len, "queue %02x.%04x does not exist", a, d);
+	else if (b < 0)
+		snprintf(buf, len, "queue %02x.%04x is bound to no driver", a, d);
+	else if (b != m->vfio_drv)
+		snprintf(buf, len, "queue %02x.%04x is bound to %s", a, d, m->drv[b]);
+	else
+		return NULL;
+	return buf;
+}
+
+const char *top_filter_reason(const struct top_model *m, int i, unsigned a, unsigned d, char *buf,
+			      size_t len)
+{
+	const struct top_mdev *v = &m->mdev[i];
+	char why[128];
+
+	if (in_guest(v, a, d))
+		return NULL;
+	if (m->have_qci && !bm_test(&m->qci_apm, a))
+		snprintf(buf, len, "adapter %02x is not in the host configuration", a);
+	else if (m->have_qci && !bm_test(&m->qci_aqm, d))
+		snprintf(buf, len, "domain %04x is not in the host configuration", d);
+	else if (unusable(m, a, d, why, sizeof(why)))
+		snprintf(buf, len, "%s", why);
+	else if (!bm_test(&v->gapm, a)) {
+		unsigned e;
+
+		snprintf(buf, len,
+			 "adapter %02x is filtered out (no filter ran since its queues became "
+			 "usable, or a reset failed)",
+			 a);
+		bm_for_each(e, &v->aqm)
+		{
+			if ((!m->have_qci || bm_test(&m->qci_aqm, e)) &&
+			    unusable(m, a, e, why, sizeof(why))) {
+				snprintf(buf, len, "adapter %02x is filtered out: %s", a, why);
+				break;
+			}
+		}
+	} else
+		snprintf(buf, len, "domain %04x is filtered out", d);
+	return buf;
+}
