@@ -122,17 +122,21 @@ static void draw_line(const struct ui *u, int y, int ln)
 
 static void status_line(struct ui *u)
 {
+	static const char keys[] = " ? help  q quit";
+	int k = (int)sizeof(keys) - 1, n = 0;
 	char buf[1024] = "";
 
+	if (u->v.selected >= 0)
+		n = snprintf(buf, sizeof(buf), "[mdev %d] ", u->v.selected + 1);
 	if (u->err[0])
-		snprintf(buf, sizeof(buf), "error: %.1000s", u->err);
+		snprintf(buf + n, sizeof(buf) - n, "error: %.1000s", u->err);
 	else if (u->cv.nr_rows && u->cv.nr_cols)
-		top_describe(u->m, &u->cv, u->v.cur_r, u->v.cur_c, buf, sizeof(buf));
+		top_describe(u->m, &u->cv, u->v.cur_r, u->v.cur_c, buf + n, sizeof(buf) - n);
 	attrset(A_REVERSE);
 	mvhline(LINES - 1, 0, ' ', COLS);
-	mvaddnstr(LINES - 1, 0, buf, COLS > 14 ? COLS - 14 : COLS);
-	if (COLS > 14)
-		mvaddstr(LINES - 1, COLS - 13, " ? help  q quit");
+	mvaddnstr(LINES - 1, 0, buf, COLS > k ? COLS - k : COLS);
+	if (COLS > k)
+		mvaddstr(LINES - 1, COLS - k, keys);
 	attrset(A_NORMAL);
 }
 
