@@ -65,6 +65,7 @@ struct top_lock {
 
 struct top_model {
 	char root[4096];
+	int rootfd, apfd; /* ROOT and ROOT/devices/ap while being read */
 	bool sim; /* ROOT/sim exists: a simulated host */
 	char variant[32];
 	bm256 apmask, aqmask;

@@ -47,8 +47,16 @@ static ssize_t rd_at(int dir, const char *rel, char *buf, size_t size)
 
 	if (fd < 0)
 		return -errno;
-	while ((size_t)got < size - 1 && (n = read(fd, buf + got, size - 1 - got)) > 0)
+	/*
+	 * A short read ends the file: sysfs (and our FUSE face) return all of
+	 * an attribute at once, and asking again for the end of file would be
+	 * one more round trip per file.
+	 */
+	while ((size_t)got < size - 1 && (n = read(fd, buf + got, size - 1 - got)) > 0) {
 		got += n;
+		if ((size_t)n < size - 1 - (size_t)(got - n))
+			break;
+	}
 	close(fd);
 	buf[got] = '\0';
 	return got;
@@ -57,17 +65,7 @@ static ssize_t rd_at(int dir, const char *rel, char *buf, size_t size)
 /* ROOT/rel: length or -errno. */
 static ssize_t rd(const struct top_model *m, const char *rel, char *buf, size_t size)
 {
-	char path[8192];
-	ssize_t r;
-	int dir;
-
-	snprintf(path, sizeof(path), "%s", m->root);
-	dir = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dir < 0)
-		return -errno;
-	r = rd_at(dir, rel, buf, size);
-	close(dir);
-	return r;
+	return rd_at(m->rootfd, rel, buf, size);
 }
 
 static int rd_int_at(int dir, const char *rel)
@@ -80,10 +78,10 @@ static int rd_int_at(int dir, const char *rel)
 /* devices/ap/cardXX as a directory descriptor, or -1. */
 static int card_dir(const struct top_model *m, unsigned a)
 {
-	char path[8192];
+	char name[16];
 
-	snprintf(path, sizeof(path), "%s/devices/ap/card%02x", m->root, a);
-	return open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	snprintf(name, sizeof(name), "card%02x", a);
+	return openat(m->apfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
 }
 
 static bool rd_mask(const struct top_model *m, const char *rel, bm256 *out)
@@ -490,6 +488,8 @@ int top_model_read(struct top_model *m, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: not an AP system (no %s/bus/ap)", m->root, m->root);
 		return -ENOTDIR;
 	}
+	m->rootfd = open(m->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	m->apfd = openat(m->rootfd, "devices/ap", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	m->sim = is_dir(m, "sim");
 	if (!m->sim || rd(m, "sim/variant", m->variant, sizeof(m->variant)) <= 0)
 		m->variant[0] = '\0';
@@ -514,6 +514,10 @@ int top_model_read(struct top_model *m, char *err, size_t errlen)
 		read_dmesg(m);
 		read_lock_stat(m);
 	}
+	if (m->apfd >= 0)
+		close(m->apfd);
+	close(m->rootfd);
+	m->apfd = m->rootfd = -1;
 	return 0;
 }
 
