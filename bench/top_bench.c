@@ -122,8 +122,8 @@ static void refreshes(const char *name, const char *mp, int runs, double goal)
 		top_model_free(m);
 	}
 	qsort(t, (size_t)runs, sizeof(*t), cmp_d);
-	printf("  %-8s %6d queues  median %8.1f ms  (min %.1f, max %.1f; goal <= %.0f ms)\n",
-	       name, queues, t[runs / 2], t[0], t[runs - 1], goal);
+	printf("  %-8s %6d queues  median %8.1f ms  (min %.1f, max %.1f; goal <= %.0f ms)\n", name,
+	       queues, t[runs / 2], t[0], t[runs - 1], goal);
 	printf("RESULT %s_ms=%.2f\n", name, t[runs / 2]);
 	free(t);
 	free(m);

@@ -32,7 +32,7 @@ enum top_qstate {
 	TQ_ABSENT = 0, /* no queue device (adapter or domain not configured, or no card) */
 	TQ_NOCONF,     /* its card is not configured (config 0) */
 	TQ_CHKSTOP,    /* its card is check-stopped */
-	TQ_OFFLINE,    /* bound to a host driver, but the card or queue is offline */
+	TQ_OFFLINE,    /* bound to a host driver, but the card is offline */
 	TQ_HOST,       /* bound to a host (zcrypt) driver */
 	TQ_UNBOUND,    /* no driver */
 	TQ_FREE,       /* bound to vfio_ap, in no mdev */
@@ -48,7 +48,7 @@ struct top_card {
 
 struct top_mdev {
 	char uuid[40];
-	char type[64];	   /* the mdev_type link's last component */
+	char type[64];	     /* the mdev_type link's last component */
 	bm256 apm, aqm, adm; /* matrix and control_domains */
 	bm256 gapm, gaqm;    /* guest_matrix */
 	bool attached;	     /* a guest holds it */
@@ -65,19 +65,19 @@ struct top_lock {
 
 struct top_model {
 	char root[4096];
-	int rootfd, apfd; /* ROOT and ROOT/devices/ap while being read */
+	/* ROOT, ROOT/devices/ap, ROOT/bus/ap, ROOT/sim while being read (-1: absent) */
+	int rootfd, apfd, busfd, simfd;
 	bool sim; /* ROOT/sim exists: a simulated host */
 	char variant[32];
 	bm256 apmask, aqmask;
-	bool have_qci;		     /* the QCI masks could be read */
+	bool have_qci;			 /* the QCI masks could be read */
 	bm256 qci_apm, qci_aqm, qci_adm; /* ap_adapter_mask, ap_usage_domain_mask, ... */
-	bm256 rows, cols;	     /* adapters and domains the grid shows */
+	bm256 rows, cols;		 /* adapters and domains the grid shows */
 	struct top_card card[256];
-	char drv[TOP_DRV_MAX][32]; /* driver names under bus/ap/drivers */
-	int nr_drv, vfio_drv;	   /* index of vfio_ap, -1 if absent */
+	char drv[TOP_DRV_MAX][32];     /* driver names under bus/ap/drivers */
+	int nr_drv, vfio_drv;	       /* index of vfio_ap, -1 if absent */
 	unsigned char exists[256][32]; /* bit d % 8 of [a][d / 8]: queue device a.d exists */
 	signed char bound[256][256];   /* driver index, -1 none */
-	signed char qonline[256][256]; /* a queue's own online file: -1 not read */
 	unsigned char state[256][256]; /* enum top_qstate */
 	short owner[256][256];	       /* mdev index whose matrix holds it, -1 none */
 	struct top_mdev *mdev;
@@ -110,10 +110,10 @@ const char *top_state_name(enum top_qstate s);
 /* Style of a character: a colour (0 none, 1..TOP_COLOURS mdev colours) and flags. */
 #define TOP_COLOURS 6
 #define TS_COLOUR 0x0f
-#define TS_BOLD 0x10	/* headings */
-#define TS_CHANGED 0x20 /* changed since the last refresh */
+#define TS_BOLD 0x10	 /* headings */
+#define TS_CHANGED 0x20	 /* changed since the last refresh */
 #define TS_SELECTED 0x40 /* a cell of the selected mdev */
-#define TS_DIM 0x80	/* a cell of another mdev while one is selected */
+#define TS_DIM 0x80	 /* a cell of another mdev while one is selected */
 
 struct top_cell {
 	char ch;
@@ -132,11 +132,12 @@ struct top_canvas {
 	int grid_y, grid_x, cell_w;
 	int grid_end; /* the line after the grid's last row (control-domain rows included) */
 	int nr_rows, nr_cols;
-	unsigned char row_id[256], col_id[256]; /* adapter of each grid row, domain of each column */
+	unsigned char row_id[256],
+		col_id[256]; /* adapter of each grid row, domain of each column */
 };
 
 struct top_view {
-	int selected; /* mdev index highlighted, -1 none */
+	int selected;	  /* mdev index highlighted, -1 none */
 	int cur_r, cur_c; /* cursor: grid row and column (interactive only) */
 	bool cursor;
 };
@@ -146,8 +147,8 @@ void top_render(struct top_canvas *cv, const struct top_model *m, const struct t
 		const struct top_view *v);
 void top_canvas_free(struct top_canvas *cv);
 /* One line describing grid cell (r, c): APQN, state, mdev, why filtered. */
-void top_describe(const struct top_model *m, const struct top_canvas *cv, int r, int c,
-		  char *buf, size_t len);
+void top_describe(const struct top_model *m, const struct top_canvas *cv, int r, int c, char *buf,
+		  size_t len);
 
 /* top_ui.c: the interactive view; returns the exit status. */
 int top_ui_run(const char *root, double interval);

@@ -8,8 +8,9 @@
  * which queues exist is one listing of bus/ap/devices; which driver holds
  * each queue is one listing per driver directory under bus/ap/drivers; an
  * mdev's queues are its `matrix` and `guest_matrix`. Per card: type,
- * config, chkstop, online. Per queue only `online`, and only for queues a
- * host driver holds, while there are at most TOP_PER_QUEUE_MAX of them.
+ * config, chkstop, online, which stand for the card's queues: a file per
+ * queue would cost 65,536 reads on a large host (and on a FUSE mount each
+ * read is several round trips).
  * Whether a guest holds an mdev: on a simulated host sim/guests/<uuid>;
  * elsewhere the `status` of one queue of its guest_matrix ("in use").
  *
@@ -17,7 +18,7 @@
  * card check-stopped; bound to vfio_ap and in the guest of the mdev whose
  * matrix holds it (that mdev has a guest and the APQN is in its
  * guest_matrix), assigned to it, or free; bound to a host driver and
- * offline (card or queue online 0), or online; no driver.
+ * offline (card online 0), or online; no driver.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -26,12 +27,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "base/parse.h"
 #include "cli/top.h"
 
-#define TOP_PER_QUEUE_MAX 1024
 #define DMESG_LINES 6
 
 /*
@@ -62,12 +63,6 @@ static ssize_t rd_at(int dir, const char *rel, char *buf, size_t size)
 	return got;
 }
 
-/* ROOT/rel: length or -errno. */
-static ssize_t rd(const struct top_model *m, const char *rel, char *buf, size_t size)
-{
-	return rd_at(m->rootfd, rel, buf, size);
-}
-
 static int rd_int_at(int dir, const char *rel)
 {
 	char buf[64];
@@ -84,23 +79,15 @@ static int card_dir(const struct top_model *m, unsigned a)
 	return openat(m->apfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
 }
 
-static bool rd_mask(const struct top_model *m, const char *rel, bm256 *out)
+/* bus/ap/NAME as a mask. */
+static bool rd_mask(const struct top_model *m, const char *name, bm256 *out)
 {
 	char buf[128];
 	bm256 zero;
 
 	bm_zero(&zero);
-	return rd(m, rel, buf, sizeof(buf)) > 0 && !strncmp(buf, "0x", 2) &&
+	return rd_at(m->busfd, name, buf, sizeof(buf)) > 0 && !strncmp(buf, "0x", 2) &&
 	       ap_parse_mask(buf, &zero, out) == 0;
-}
-
-static bool is_dir(const struct top_model *m, const char *rel)
-{
-	char path[8192];
-	struct stat st;
-
-	snprintf(path, sizeof(path), "%s/%s", m->root, rel);
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 static int hexval(const char *s, int digits)
@@ -136,24 +123,32 @@ static int parse_apqn(const char *s, unsigned *a, unsigned *d)
 	return 0;
 }
 
-/* Calls fn for each entry of ROOT/rel except . and ..; -errno if unreadable. */
-static int list(const struct top_model *m, const char *rel,
-		void (*fn)(struct top_model *m, const char *name, void *arg), struct top_model *mm,
+/*
+ * Calls fn for each entry of dir/rel except . and ..; -errno if unreadable.
+ * getdents64 directly: opendir() would fstat the directory, one more round
+ * trip on a FUSE mount.
+ */
+static int list(int dir, const char *rel,
+		void (*fn)(struct top_model *m, const char *name, void *arg), struct top_model *m,
 		void *arg)
 {
-	char path[8192];
-	struct dirent *e;
-	DIR *d;
+	int fd = openat(dir, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char buf[32768];
+	long n;
 
-	snprintf(path, sizeof(path), "%s/%s", m->root, rel);
-	d = opendir(path);
-	if (!d)
+	if (fd < 0)
 		return -errno;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			fn(mm, e->d_name, arg);
-	closedir(d);
-	return 0;
+	while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
+		for (long off = 0; off < n;) {
+			struct dirent64 *e = (struct dirent64 *)(buf + off);
+
+			if (e->d_name[0] != '.')
+				fn(m, e->d_name, arg);
+			off += e->d_reclen;
+		}
+	}
+	close(fd);
+	return n < 0 ? -errno : 0;
 }
 
 static void on_device(struct top_model *m, const char *name, void *arg)
@@ -189,14 +184,14 @@ static void read_drivers(struct top_model *m)
 {
 	char rel[128];
 
-	list(m, "bus/ap/drivers", on_driver, m, NULL);
+	list(m->busfd, "drivers", on_driver, m, NULL);
 	qsort(m->drv, (size_t)m->nr_drv, sizeof(m->drv[0]), by_name);
 	m->vfio_drv = -1;
 	for (int i = 0; i < m->nr_drv; i++) {
 		if (!strcmp(m->drv[i], "vfio_ap"))
 			m->vfio_drv = i;
-		snprintf(rel, sizeof(rel), "bus/ap/drivers/%s", m->drv[i]);
-		list(m, rel, on_bound, m, &i);
+		snprintf(rel, sizeof(rel), "drivers/%s", m->drv[i]);
+		list(m->busfd, rel, on_bound, m, &i);
 	}
 }
 
@@ -215,33 +210,6 @@ static void read_cards(struct top_model *m)
 		c->chkstop = rd_int_at(dir, "chkstop");
 		c->online = rd_int_at(dir, "online");
 		close(dir);
-	}
-}
-
-/* Queue `online` files, for queues a host driver holds, if not too many. */
-static void read_queue_online(struct top_model *m)
-{
-	char rel[64];
-	int n = 0;
-
-	for (int a = 0; a < 256; a++)
-		for (int d = 0; d < 256; d++)
-			n += m->bound[a][d] >= 0 && m->bound[a][d] != m->vfio_drv;
-	if (n > TOP_PER_QUEUE_MAX)
-		return;
-	for (unsigned a = 0; a < 256; a++) {
-		int dir = -1;
-
-		for (unsigned d = 0; d < 256; d++) {
-			if (m->bound[a][d] < 0 || m->bound[a][d] == m->vfio_drv)
-				continue;
-			if (dir < 0 && (dir = card_dir(m, a)) < 0)
-				break;
-			snprintf(rel, sizeof(rel), "%02x.%04x/online", a, d);
-			m->qonline[a][d] = (signed char)rd_int_at(dir, rel);
-		}
-		if (dir >= 0)
-			close(dir);
 	}
 }
 
@@ -283,48 +251,58 @@ static int by_uuid(const void *a, const void *b)
 	return strcmp(((const struct top_mdev *)a)->uuid, ((const struct top_mdev *)b)->uuid);
 }
 
+/* Whether a guest holds mdev v, from the status of one queue of its guest_matrix. */
+static bool attached_by_status(const struct top_model *m, const struct top_mdev *v)
+{
+	char rel[64], buf[64];
+	unsigned a, d, tries = 0;
+
+	bm_for_each(a, &v->gapm) {
+		bm_for_each(d, &v->gaqm) {
+			snprintf(rel, sizeof(rel), "card%02x/%02x.%04x/status", a, a, d);
+			if (rd_at(m->apfd, rel, buf, sizeof(buf)) > 0)
+				return !strncmp(buf, "in use", 6);
+			if (++tries == 4)
+				return false;
+		}
+	}
+	return false;
+}
+
 static void read_mdev(struct top_model *m, struct top_mdev *v)
 {
-	char rel[256], path[8192], buf[65536], link[512];
+	char rel[256], buf[65536], link[512];
 	ssize_t n;
-	unsigned a, d;
+	int dir;
 
-	snprintf(rel, sizeof(rel), "devices/vfio_ap/matrix/%s/matrix", v->uuid);
-	parse_matrix(rd(m, rel, buf, sizeof(buf)) > 0 ? buf : "", &v->apm, &v->aqm);
-	snprintf(rel, sizeof(rel), "devices/vfio_ap/matrix/%s/guest_matrix", v->uuid);
-	parse_matrix(rd(m, rel, buf, sizeof(buf)) > 0 ? buf : "", &v->gapm, &v->gaqm);
-	snprintf(rel, sizeof(rel), "devices/vfio_ap/matrix/%s/control_domains", v->uuid);
+	snprintf(rel, sizeof(rel), "devices/vfio_ap/matrix/%s", v->uuid);
+	dir = openat(m->rootfd, rel, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		return;
+	parse_matrix(rd_at(dir, "matrix", buf, sizeof(buf)) > 0 ? buf : "", &v->apm, &v->aqm);
+	parse_matrix(rd_at(dir, "guest_matrix", buf, sizeof(buf)) > 0 ? buf : "", &v->gapm,
+		     &v->gaqm);
 	bm_zero(&v->adm);
-	if (rd(m, rel, buf, sizeof(buf)) > 0)
+	if (rd_at(dir, "control_domains", buf, sizeof(buf)) > 0)
 		for (char *p = buf; *p; p += strcspn(p, "\n") + (p[strcspn(p, "\n")] != 0))
 			if (strcspn(p, "\n") == 4 && hexval(p, 4) >= 0 && hexval(p, 4) < 256)
 				bm_set(&v->adm, (unsigned)hexval(p, 4));
-	snprintf(path, sizeof(path), "%s/devices/vfio_ap/matrix/%s/mdev_type", m->root, v->uuid);
-	n = readlink(path, link, sizeof(link) - 1);
+	n = readlinkat(dir, "mdev_type", link, sizeof(link) - 1);
 	link[n > 0 ? n : 0] = '\0';
+	close(dir);
 	snprintf(v->type, sizeof(v->type), "%.63s",
 		 strrchr(link, '/') ? strrchr(link, '/') + 1 : link);
 	if (m->sim) {
-		snprintf(rel, sizeof(rel), "sim/guests/%s", v->uuid);
-		v->attached = is_dir(m, rel);
-		return;
-	}
-	bm_for_each(a, &v->gapm)
-	{
-		bm_for_each(d, &v->gaqm)
-		{
-			snprintf(rel, sizeof(rel), "devices/ap/card%02x/%02x.%04x/status", a, a, d);
-			if (rd(m, rel, buf, sizeof(buf)) > 0) {
-				v->attached = !strncmp(buf, "in use", 6);
-				return;
-			}
-		}
+		snprintf(rel, sizeof(rel), "guests/%s", v->uuid);
+		v->attached = faccessat(m->simfd, rel, F_OK, 0) == 0;
+	} else {
+		v->attached = attached_by_status(m, v);
 	}
 }
 
 static void read_mdevs(struct top_model *m)
 {
-	list(m, "devices/vfio_ap/matrix", on_mdev, m, NULL);
+	list(m->rootfd, "devices/vfio_ap/matrix", on_mdev, m, NULL);
 	if (m->nr_mdevs)
 		qsort(m->mdev, (size_t)m->nr_mdevs, sizeof(*m->mdev), by_uuid);
 	for (int i = 0; i < m->nr_mdevs; i++)
@@ -353,7 +331,7 @@ static enum top_qstate queue_state(const struct top_model *m, unsigned a, unsign
 		return m->mdev[o].attached && in_guest(&m->mdev[o], a, d) ? TQ_GUEST : TQ_ASSIGNED;
 	}
 	if (b >= 0)
-		return c->online == 0 || m->qonline[a][d] == 0 ? TQ_OFFLINE : TQ_HOST;
+		return c->online == 0 ? TQ_OFFLINE : TQ_HOST;
 	return TQ_UNBOUND;
 }
 
@@ -395,7 +373,7 @@ static void read_dmesg(struct top_model *m)
 
 	if (!buf)
 		return;
-	len = rd(m, "sim/dmesg", buf, 65536);
+	len = rd_at(m->simfd, "dmesg", buf, 65536);
 	if (len <= 0) {
 		free(buf);
 		return;
@@ -416,9 +394,9 @@ static void lock_line(struct top_model *m, char *line)
 	struct top_lock *l = NULL, *v;
 	size_t nl;
 
-	if (!colon || sscanf(colon + 1, "%llu %llu %lf %lf %lf %lf %llu %llu %lf %lf %lf %lf", &cb,
-			     &con, &wmin, &wmax, &wtot, &wavg, &ab, &acq, &hmin, &hmax, &htot,
-			     &havg) != 12)
+	if (!colon ||
+	    sscanf(colon + 1, "%llu %llu %lf %lf %lf %lf %llu %llu %lf %lf %lf %lf", &cb, &con,
+		   &wmin, &wmax, &wtot, &wavg, &ab, &acq, &hmin, &hmax, &htot, &havg) != 12)
 		return;
 	*colon = '\0';
 	while (*name == ' ')
@@ -466,7 +444,7 @@ static void read_lock_stat(struct top_model *m)
 
 	if (!buf)
 		return;
-	if (rd(m, "sim/lock_stat", buf, size) > 0 && !strncmp(buf, "lock_stat version", 17)) {
+	if (rd_at(m->simfd, "lock_stat", buf, size) > 0 && !strncmp(buf, "lock_stat version", 17)) {
 		m->have_locks = true;
 		for (p = strtok_r(buf, "\n", &save); p; p = strtok_r(NULL, "\n", &save))
 			lock_line(m, p);
@@ -476,48 +454,63 @@ static void read_lock_stat(struct top_model *m)
 	free(buf);
 }
 
+static int dir_at(int dir, const char *rel)
+{
+	return dir < 0 ? -1 : openat(dir, rel, O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
+static void close_dirs(struct top_model *m)
+{
+	int *fd[] = { &m->rootfd, &m->apfd, &m->busfd, &m->simfd };
+
+	for (size_t i = 0; i < sizeof(fd) / sizeof(fd[0]); i++) {
+		if (*fd[i] >= 0)
+			close(*fd[i]);
+		*fd[i] = -1;
+	}
+}
+
 int top_model_read(struct top_model *m, char *err, size_t errlen)
 {
-	struct stat st;
+	int e;
 
-	if (stat(m->root, &st) < 0) {
-		snprintf(err, errlen, "%s: %s", m->root, strerror(errno));
-		return -errno;
-	}
-	if (!is_dir(m, "bus/ap")) {
-		snprintf(err, errlen, "%s: not an AP system (no %s/bus/ap)", m->root, m->root);
-		return -ENOTDIR;
-	}
 	m->rootfd = open(m->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	m->apfd = openat(m->rootfd, "devices/ap", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	m->sim = is_dir(m, "sim");
-	if (!m->sim || rd(m, "sim/variant", m->variant, sizeof(m->variant)) <= 0)
+	e = errno;
+	m->busfd = dir_at(m->rootfd, "bus/ap");
+	m->apfd = dir_at(m->rootfd, "devices/ap");
+	m->simfd = dir_at(m->rootfd, "sim");
+	if (m->rootfd < 0 || m->busfd < 0) {
+		if (m->rootfd < 0)
+			snprintf(err, errlen, "%s: %s", m->root, strerror(e));
+		else
+			snprintf(err, errlen, "%s: not an AP system (no %s/bus/ap)", m->root,
+				 m->root);
+		close_dirs(m);
+		return m->rootfd < 0 && e ? -e : -ENOTDIR;
+	}
+	m->sim = m->simfd >= 0;
+	if (!m->sim || rd_at(m->simfd, "variant", m->variant, sizeof(m->variant)) <= 0)
 		m->variant[0] = '\0';
 	m->variant[strcspn(m->variant, "\n")] = '\0';
-	rd_mask(m, "bus/ap/apmask", &m->apmask);
-	rd_mask(m, "bus/ap/aqmask", &m->aqmask);
-	m->have_qci = rd_mask(m, "bus/ap/ap_adapter_mask", &m->qci_apm) &&
-		      rd_mask(m, "bus/ap/ap_usage_domain_mask", &m->qci_aqm) &&
-		      rd_mask(m, "bus/ap/ap_control_domain_mask", &m->qci_adm);
+	rd_mask(m, "apmask", &m->apmask);
+	rd_mask(m, "aqmask", &m->aqmask);
+	m->have_qci = rd_mask(m, "ap_adapter_mask", &m->qci_apm) &&
+		      rd_mask(m, "ap_usage_domain_mask", &m->qci_aqm) &&
+		      rd_mask(m, "ap_control_domain_mask", &m->qci_adm);
 	for (int a = 0; a < 256; a++) {
 		m->card[a].config = m->card[a].chkstop = m->card[a].online = -1;
 		memset(m->bound[a], -1, sizeof(m->bound[a]));
-		memset(m->qonline[a], -1, sizeof(m->qonline[a]));
 	}
-	list(m, "bus/ap/devices", on_device, m, NULL);
+	list(m->busfd, "devices", on_device, m, NULL);
 	read_cards(m);
 	read_drivers(m);
-	read_queue_online(m);
 	read_mdevs(m);
 	compute_states(m);
 	if (m->sim) {
 		read_dmesg(m);
 		read_lock_stat(m);
 	}
-	if (m->apfd >= 0)
-		close(m->apfd);
-	close(m->rootfd);
-	m->apfd = m->rootfd = -1;
+	close_dirs(m);
 	return 0;
 }
 
@@ -535,14 +528,10 @@ void top_model_free(struct top_model *m)
 const char *top_state_name(enum top_qstate s)
 {
 	static const char *const names[] = {
-		[TQ_ABSENT] = "no queue device",
-		[TQ_NOCONF] = "card not configured",
-		[TQ_CHKSTOP] = "card check-stopped",
-		[TQ_OFFLINE] = "host driver, offline",
-		[TQ_HOST] = "host driver",
-		[TQ_UNBOUND] = "no driver",
-		[TQ_FREE] = "free for vfio_ap",
-		[TQ_ASSIGNED] = "assigned",
+		[TQ_ABSENT] = "no queue device",     [TQ_NOCONF] = "card not configured",
+		[TQ_CHKSTOP] = "card check-stopped", [TQ_OFFLINE] = "host driver, offline",
+		[TQ_HOST] = "host driver",	     [TQ_UNBOUND] = "no driver",
+		[TQ_FREE] = "free for vfio_ap",	     [TQ_ASSIGNED] = "assigned",
 		[TQ_GUEST] = "in the guest",
 	};
 
@@ -587,8 +576,7 @@ const char *top_filter_reason(const struct top_model *m, int i, unsigned a, unsi
 			 "adapter %02x is filtered out (no filter ran since its queues became "
 			 "usable, or a reset failed)",
 			 a);
-		bm_for_each(e, &v->aqm)
-		{
+		bm_for_each(e, &v->aqm) {
 			if ((!m->have_qci || bm_test(&m->qci_aqm, e)) &&
 			    unusable(m, a, e, why, sizeof(why))) {
 				snprintf(buf, len, "adapter %02x is filtered out: %s", a, why);

@@ -119,23 +119,24 @@ static void title(struct top_canvas *cv, const struct top_model *m)
 	int cnt[TQ_GUEST + 1] = { 0 }, guests = 0, queues = 0;
 	unsigned a, d;
 
-	bm_for_each(a, &m->rows) bm_for_each(d, &m->cols)
-	{
-		cnt[m->state[a][d]]++;
-		queues += m->state[a][d] != TQ_ABSENT;
-	}
+	bm_for_each(a, &m->rows)
+		bm_for_each(d, &m->cols) {
+			cnt[m->state[a][d]]++;
+			queues += m->state[a][d] != TQ_ABSENT;
+		}
 	for (int i = 0; i < m->nr_mdevs; i++)
 		guests += m->mdev[i].attached;
 	putf(cv, TS_BOLD, "vfio-ap-sim top  %s", m->root);
 	if (m->sim)
 		putf(cv, 0, "  (simulated host, variant %s)", m->variant);
 	newline(cv);
-	putf(cv, 0, "%u adapters x %u domains, %d queues: %d host, %d free, %d assigned, %d in a guest",
+	putf(cv, 0,
+	     "%u adapters x %u domains, %d queues: %d host, %d free, %d assigned, %d in a guest",
 	     bm_weight(&m->rows), bm_weight(&m->cols), queues, cnt[TQ_HOST], cnt[TQ_FREE],
 	     cnt[TQ_ASSIGNED], cnt[TQ_GUEST]);
 	if (queues - cnt[TQ_HOST] - cnt[TQ_FREE] - cnt[TQ_ASSIGNED] - cnt[TQ_GUEST])
-		putf(cv, 0, ", %d other", queues - cnt[TQ_HOST] - cnt[TQ_FREE] - cnt[TQ_ASSIGNED] -
-					    cnt[TQ_GUEST]);
+		putf(cv, 0, ", %d other",
+		     queues - cnt[TQ_HOST] - cnt[TQ_FREE] - cnt[TQ_ASSIGNED] - cnt[TQ_GUEST]);
 	putf(cv, 0, "; %d mdev%s, %d with a guest\n", m->nr_mdevs, m->nr_mdevs == 1 ? "" : "s",
 	     guests);
 }
@@ -182,16 +183,18 @@ static unsigned char cell_style(const struct top_model *m, const struct top_mode
 
 static void cell_text(const struct top_model *m, unsigned a, unsigned d, char *t)
 {
-	static const char sym[] = { [TQ_ABSENT] = '.',	 [TQ_NOCONF] = '-', [TQ_CHKSTOP] = '!',
-				    [TQ_OFFLINE] = 'o',	 [TQ_HOST] = 'H',   [TQ_UNBOUND] = 'u',
-				    [TQ_FREE] = 'f' };
+	static const char sym[] = {
+		[TQ_ABSENT] = '.', [TQ_NOCONF] = '-',  [TQ_CHKSTOP] = '!', [TQ_OFFLINE] = 'o',
+		[TQ_HOST] = 'H',   [TQ_UNBOUND] = 'u', [TQ_FREE] = 'f'
+	};
 	int s = m->state[a][d];
 
 	if ((s == TQ_ASSIGNED || s == TQ_GUEST) && m->owner[a][d] < 999)
 		snprintf(t, 16, "%*d%s", s == TQ_GUEST ? CELL_W - 1 : CELL_W, m->owner[a][d] + 1,
 			 s == TQ_GUEST ? "*" : "");
 	else if (s == TQ_ASSIGNED || s == TQ_GUEST)
-		snprintf(t, 16, "%*s", CELL_W, s == TQ_GUEST ? "#*" : "#"); /* mdev 1000 and later */
+		snprintf(t, 16, "%*s", CELL_W,
+			 s == TQ_GUEST ? "#*" : "#"); /* mdev 1000 and later */
 	else
 		snprintf(t, 16, "%*c", CELL_W, sym[s]);
 }
@@ -205,8 +208,7 @@ static void grid(struct top_canvas *cv, const struct top_model *m, const struct 
 	put(cv, "\ngrid (adapters down, domains across)\n", TS_BOLD);
 	putf(cv, 0, "%-*s", LABEL_W, "");
 	cv->nr_cols = 0;
-	bm_for_each(d, &m->cols)
-	{
+	bm_for_each(d, &m->cols) {
 		putf(cv, 0, "%*.2x", CELL_W, d);
 		cv->col_id[cv->nr_cols++] = (unsigned char)d;
 	}
@@ -215,14 +217,12 @@ static void grid(struct top_canvas *cv, const struct top_model *m, const struct 
 	cv->grid_x = LABEL_W;
 	cv->cell_w = CELL_W;
 	cv->nr_rows = 0;
-	bm_for_each(a, &m->rows)
-	{
+	bm_for_each(a, &m->rows) {
 		const struct top_card *c = &m->card[a];
 
 		cv->row_id[cv->nr_rows++] = (unsigned char)a;
 		putf(cv, 0, "%02x %-*s", a, LABEL_W - 3, c->present ? c->type : "-");
-		bm_for_each(d, &m->cols)
-		{
+		bm_for_each(d, &m->cols) {
 			cell_text(m, a, d, t);
 			put(cv, t, cell_style(m, p, v, a, d));
 		}
@@ -232,8 +232,7 @@ static void grid(struct top_canvas *cv, const struct top_model *m, const struct 
 		if (bm_empty(&m->mdev[i].adm))
 			continue;
 		putf(cv, 0, "cdom %-*d", LABEL_W - 5, i + 1);
-		bm_for_each(d, &m->cols)
-		{
+		bm_for_each(d, &m->cols) {
 			unsigned char st = colour_of(i);
 
 			if (v && v->selected >= 0)
@@ -246,11 +245,13 @@ static void grid(struct top_canvas *cv, const struct top_model *m, const struct 
 		newline(cv);
 	}
 	cv->grid_end = cv->nr - 1;
-	put(cv, "legend: H host driver  f free for vfio_ap  N assigned to mdev N  N* in the guest "
-		"of mdev N\n",
+	put(cv,
+	    "legend: H host driver  f free for vfio_ap  N assigned to mdev N  N* in the guest "
+	    "of mdev N\n",
 	    0);
-	put(cv, "        o offline  - card not configured  ! card check-stopped  u no driver  . no "
-		"queue\n",
+	put(cv,
+	    "        o offline  - card not configured  ! card check-stopped  u no driver  . no "
+	    "queue\n",
 	    0);
 }
 
@@ -264,11 +265,13 @@ static void queues_of(struct top_canvas *cv, const bm256 *apm, const bm256 *aqm)
 		     ids(aqm, 4, y, sizeof(y)), n, n == 1 ? "" : "s");
 		return;
 	}
-	bm_for_each(a, apm) bm_for_each(d, aqm) putf(cv, 0, "%s%02x.%04x", k++ ? " " : "", a, d);
+	bm_for_each(a, apm)
+		bm_for_each(d, aqm)
+			putf(cv, 0, "%s%02x.%04x", k++ ? " " : "", a, d);
 }
 
-static void mdev_entry(struct top_canvas *cv, const struct top_model *m,
-		       const struct top_model *p, const struct top_view *v, int i)
+static void mdev_entry(struct top_canvas *cv, const struct top_model *m, const struct top_model *p,
+		       const struct top_view *v, int i)
 {
 	const struct top_mdev *md = &m->mdev[i];
 	unsigned char st = colour_of(i) | TS_BOLD;
@@ -285,17 +288,18 @@ static void mdev_entry(struct top_canvas *cv, const struct top_model *m,
 	put(cv, md->attached ? "     guest sees   " : "     guest would  ", 0);
 	queues_of(cv, &md->gapm, &md->gaqm);
 	newline(cv);
-	bm_for_each(a, &md->apm) bm_for_each(d, &md->aqm)
-	{
-		if (!top_filter_reason(m, i, a, d, why, sizeof(why)))
-			continue;
-		if (shown++ == FILTER_LINES) {
-			more++;
-			shown--;
-			continue;
+	bm_for_each(a, &md->apm)
+		bm_for_each(d, &md->aqm) {
+			if (!top_filter_reason(m, i, a, d, why, sizeof(why)))
+				continue;
+			if (shown++ == FILTER_LINES) {
+				more++;
+				shown--;
+				continue;
+			}
+			putf(cv, 0, "     %-12s %02x.%04x %s\n", shown == 1 ? "filtered out" : "",
+			     a, d, why);
 		}
-		putf(cv, 0, "     %-12s %02x.%04x %s\n", shown == 1 ? "filtered out" : "", a, d, why);
-	}
 	if (more)
 		putf(cv, 0, "     %-12s and %u more\n", "", more);
 }
@@ -354,8 +358,8 @@ void top_render(struct top_canvas *cv, const struct top_model *m, const struct t
 		cv->nr--; /* the canvas ends with its last line, not an empty one */
 }
 
-void top_describe(const struct top_model *m, const struct top_canvas *cv, int r, int c,
-		  char *buf, size_t len)
+void top_describe(const struct top_model *m, const struct top_canvas *cv, int r, int c, char *buf,
+		  size_t len)
 {
 	unsigned a = cv->row_id[r], d = cv->col_id[c];
 	int o = m->owner[a][d], b = m->bound[a][d];

@@ -51,6 +51,7 @@ void ld_held_remove(struct ld_thread *t, int i)
 	ld_rank_put(t, t->held[i].rank);
 	memmove(&t->held[i], &t->held[i + 1], (size_t)(t->depth - i - 1) * sizeof(t->held[0]));
 	memmove(&t->stamp[i], &t->stamp[i + 1], (size_t)(t->depth - i - 1) * sizeof(t->stamp[0]));
+	memmove(&t->lst[i], &t->lst[i + 1], (size_t)(t->depth - i - 1) * sizeof(t->lst[0]));
 	t->depth--;
 	key = i ? t->held[i - 1].chain_key : 0;
 	for (j = i; j < t->depth; j++) {

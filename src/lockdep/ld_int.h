@@ -119,6 +119,8 @@ struct ld_thread {
 	struct ld_held held[LD_MAX_DEPTH];
 	/* lock_stat: when each held lock was acquired (ticks, 0: unknown); owner only */
 	uint64_t stamp[LD_MAX_DEPTH];
+	/* lock_stat: the record each held lock's hold time goes to (valid with its stamp) */
+	struct ld_lstat *lst[LD_MAX_DEPTH];
 	/* lock_stat: the statistics generation these chunks belong to (atomic) */
 	unsigned lstat_gen;
 	/* lock_stat chunks by class id / LD_LSTAT_CHUNK; published with release */

@@ -121,10 +121,11 @@ void ld_stat_acquired(struct ld_map *map, uint64_t t0, const struct ld_site *sit
 
 	if (!h || h->map != map || h->ghost)
 		return; /* not tracked (a full stack) */
-	t->stamp[t->depth - 1] = now;
 	st = own_stat(map->ctx, t, h->cls);
 	if (!st)
 		return;
+	t->stamp[t->depth - 1] = now;
+	t->lst[t->depth - 1] = st;
 	rw = h->rtype != LD_W;
 	prev = __atomic_load_n(&map->last_tid, __ATOMIC_RELAXED);
 	if (prev != t->tid) {
@@ -144,14 +145,15 @@ void ld_stat_released(struct ld_thread *t, int i)
 {
 	const struct ld_held *h = &t->held[i];
 	uint64_t now, t0 = t->stamp[i];
-	struct ld_lstat *st;
 
 	if (!t0 || h->ghost)
 		return; /* taken while lock_stat was off */
 	now = ld_ticks();
-	st = own_stat(t->ctx, t, h->cls);
-	if (st)
-		time_add(&st->hold[h->rtype != LD_W], now > t0 ? now - t0 : 0);
+	/*
+	 * The record found at the acquisition: a clear in between zeroes it
+	 * at this thread's next acquisition, so this sample may be lost then.
+	 */
+	time_add(&t->lst[i]->hold[h->rtype != LD_W], now > t0 ? now - t0 : 0);
 }
 
 /* --- folding and reading ------------------------------------------------ */
@@ -429,10 +431,10 @@ static void put_class(struct ld_buf *b, const struct ld_lock_stat *s)
 
 char *ld_lock_stat_text(struct ld_ctx *ctx)
 {
-	static const char *const cols[] = { "con-bounces",    "contentions",  "waittime-min",
-					    "waittime-max",   "waittime-total", "waittime-avg",
-					    "acq-bounces",    "acquisitions", "holdtime-min",
-					    "holdtime-max",   "holdtime-total", "holdtime-avg" };
+	static const char *const cols[] = { "con-bounces",  "contentions",    "waittime-min",
+					    "waittime-max", "waittime-total", "waittime-avg",
+					    "acq-bounces",  "acquisitions",   "holdtime-min",
+					    "holdtime-max", "holdtime-total", "holdtime-avg" };
 	struct ld_lock_stat *v;
 	struct ld_buf b = { 0 };
 	int n = ld_lock_stat_read(ctx, &v);

@@ -172,19 +172,23 @@ static void text_layout(struct w *w)
 	const char *p;
 
 	tap_ok(t && !strncmp(t, "lock_stat version 0.4\n", 22), "the text starts with the version");
-	snprintf(line, sizeof(line), "%40s %14s %14s %14s %14s %14s %14s %14s %14s %14s %14s %14s %14s",
-		 "class name", "con-bounces", "contentions", "waittime-min", "waittime-max",
-		 "waittime-total", "waittime-avg", "acq-bounces", "acquisitions", "holdtime-min",
-		 "holdtime-max", "holdtime-total", "holdtime-avg");
+	snprintf(line, sizeof(line),
+		 "%40s %14s %14s %14s %14s %14s %14s %14s %14s %14s %14s %14s %14s", "class name",
+		 "con-bounces", "contentions", "waittime-min", "waittime-max", "waittime-total",
+		 "waittime-avg", "acq-bounces", "acquisitions", "holdtime-min", "holdtime-max",
+		 "holdtime-total", "holdtime-avg");
 	tap_ok(t && has_line(t, line), "the column header of /proc/lock_stat");
 	snprintf(line, sizeof(line), "\n%40s:", "&w->a");
 	p = t ? strstr(t, line) : NULL;
-	tap_ok(p && sscanf(p + 42, "%llu %llu %*s %*s %*s %*s %llu %llu", &cb, &con, &ab, &acq) == 4 &&
+	tap_ok(p &&
+		       sscanf(p + 42, "%llu %llu %*s %*s %*s %*s %llu %llu", &cb, &con, &ab,
+			      &acq) == 4 &&
 		       cb == 1 && con == 1 && ab == 1 && acq == 2,
 	       "a class line: name right-aligned in 40 columns, then the counts");
 	snprintf(sw, sizeof(sw), "\n%38s-W:", "&w->s");
 	snprintf(sr, sizeof(sr), "\n%38s-R:", "&w->s");
-	tap_ok(t && strstr(t, sw) && strstr(t, sr), "an rwsem used both ways has a -W and a -R line");
+	tap_ok(t && strstr(t, sw) && strstr(t, sr),
+	       "an rwsem used both ways has a -W and a -R line");
 	snprintf(rule, sizeof(rule), "%35s-----", "");
 	snprintf(line, sizeof(line), "\n%40s %14d contender golden.c:77\n", "&w->a", 1);
 	tap_ok(t && has_line(t, rule) && strstr(t, line),
