@@ -128,7 +128,7 @@ struct top_line {
 struct top_canvas {
 	struct top_line *line;
 	int nr, cap, width;
-	/* where the grid is: its first line, the x of the first cell, cell width */
+	/* where the grid is: its domain header line (rows follow), the x of the first cell, cell width */
 	int grid_y, grid_x, cell_w;
 	int grid_end; /* the line after the grid's last row (control-domain rows included) */
 	int nr_rows, nr_cols;

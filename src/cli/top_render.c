@@ -212,8 +212,8 @@ static void grid(struct top_canvas *cv, const struct top_model *m, const struct 
 		putf(cv, 0, "%*.2x", CELL_W, d);
 		cv->col_id[cv->nr_cols++] = (unsigned char)d;
 	}
+	cv->grid_y = cv->nr - 1; /* the domain header; the rows follow */
 	newline(cv);
-	cv->grid_y = cv->nr - 1;
 	cv->grid_x = LABEL_W;
 	cv->cell_w = CELL_W;
 	cv->nr_rows = 0;

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: MIT
 # t_tmux.sh - the terminal view of `vfio-ap-sim top` (docs/top.md, "Keys")
 # driven through tmux on a private server: it starts and draws the grid of
-# a real mount; Tab selects mdev 1; the arrows move the cursor, and the
-# status line describes the cell under it; ? shows the help; a resized
+# a real mount; the arrows move the cursor (shown in reverse video), and
+# the status line describes the cell under it; Tab selects mdev 1; ? shows the help; a resized
 # window is drawn again at its new size; q quits and leaves the shell's
 # screen as it was (nothing of the view on it); the tmux server and the
 # view are gone afterwards. Waits are for what the pane shows, bounded by
@@ -59,12 +59,16 @@ ok $? "... with mdev 1's queue in its guest"
 shows '? help  q quit'
 ok $? "... and the status line"
 
-tm send-keys -t vt Tab
-shows '[mdev 1]'
-ok $? "Tab selects mdev 1"
 tm send-keys -t vt Down Down Right Right Right
 shows '05.0003  in the guest (driver vfio_ap); mdev 1'
 ok $? "the arrows move the cursor; the status line describes 05.0003"
+rev=$(tm capture-pane -p -e -t vt | grep -E '^0[3-6] CEX' | grep -n $'\e\[[0-9;]*7m' | cut -d: -f1)
+is "$rev" 3 "... and only the third row shows a cell in reverse video"
+tm capture-pane -p -e -t vt | grep '^05 CEX8P' | grep -q $'\e\[[0-9;]*7m[^ ]*  1\*'
+ok $? "... the cell of 05.0003"
+tm send-keys -t vt Tab
+shows '[mdev 1]'
+ok $? "Tab selects mdev 1"
 tm send-keys -t vt '?'
 shows 'vfio-ap-sim top - keys'
 ok $? "? shows the help"
