@@ -10,7 +10,8 @@
  * mdev's queues are its `matrix` and `guest_matrix`. Per card: type,
  * config, chkstop, online, which stand for the card's queues: a file per
  * queue would cost 65,536 reads on a large host (and on a FUSE mount each
- * read is several round trips).
+ * read is several round trips). The cards are read by a few threads at
+ * once, each filling only its own cards' entries.
  * Whether a guest holds an mdev: on a simulated host sim/guests/<uuid>;
  * elsewhere the `status` of one queue of its guest_matrix ("in use").
  *
@@ -23,6 +24,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +36,7 @@
 #include "cli/top.h"
 
 #define DMESG_LINES 6
+#define TOP_READERS 4 /* threads reading the cards */
 
 /*
  * Reads dir/rel into buf (NUL-terminated); length or -errno. Files are
@@ -195,22 +198,60 @@ static void read_drivers(struct top_model *m)
 	}
 }
 
+static void read_card(struct top_model *m, unsigned a)
+{
+	struct top_card *c = &m->card[a];
+	int dir;
+
+	if (!c->present || (dir = card_dir(m, a)) < 0)
+		return;
+	if (rd_at(dir, "type", c->type, sizeof(c->type)) <= 0)
+		snprintf(c->type, sizeof(c->type), "?");
+	c->type[strcspn(c->type, "\n")] = '\0';
+	c->config = rd_int_at(dir, "config");
+	c->chkstop = rd_int_at(dir, "chkstop");
+	c->online = rd_int_at(dir, "online");
+	close(dir);
+}
+
+/* One reader of the cards: every TOP_READERS-th present card from `first`. */
+struct card_reader {
+	struct top_model *m;
+	unsigned first;
+	pthread_t th;
+};
+
+static void *card_reader(void *arg)
+{
+	struct card_reader *r = arg;
+
+	for (unsigned a = r->first; a < 256; a += TOP_READERS)
+		read_card(r->m, a);
+	return NULL;
+}
+
+/*
+ * The cards' files are read by TOP_READERS threads at once: on a FUSE mount
+ * a read waits mostly for the server's threads, which serve several
+ * requests at a time. Each thread writes only its own cards' entries.
+ */
 static void read_cards(struct top_model *m)
 {
-	for (unsigned a = 0; a < 256; a++) {
-		struct top_card *c = &m->card[a];
-		int dir;
+	struct card_reader r[TOP_READERS];
+	bool started[TOP_READERS] = { false };
 
-		if (!c->present || (dir = card_dir(m, a)) < 0)
-			continue;
-		if (rd_at(dir, "type", c->type, sizeof(c->type)) <= 0)
-			snprintf(c->type, sizeof(c->type), "?");
-		c->type[strcspn(c->type, "\n")] = '\0';
-		c->config = rd_int_at(dir, "config");
-		c->chkstop = rd_int_at(dir, "chkstop");
-		c->online = rd_int_at(dir, "online");
-		close(dir);
+	for (unsigned i = 0; i < TOP_READERS; i++) {
+		r[i] = (struct card_reader){ .m = m, .first = i };
+		if (i)
+			started[i] = !pthread_create(&r[i].th, NULL, card_reader, &r[i]);
 	}
+	for (unsigned i = 0; i < TOP_READERS; i++)
+		if (!started[i])
+			card_reader(
+				&r[i]); /* this thread's share, and any thread that did not start */
+	for (unsigned i = 1; i < TOP_READERS; i++)
+		if (started[i])
+			pthread_join(r[i].th, NULL);
 }
 
 /* The matrix format (design.md §3.3): "AA.DDDD", "AA." or ".DDDD" lines. */
