@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/top.h"
@@ -306,6 +307,11 @@ int top_ui_run(const char *root, double interval)
 		fprintf(stderr, VAS_PROG " top: %s\n", u.err);
 		return 2;
 	}
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, VAS_PROG " top: not a terminal; use --once\n");
+		ui_free(&u);
+		return 1;
+	}
 	scr = newterm(NULL, stdout, stdin);
 	if (!scr) {
 		fprintf(stderr, VAS_PROG " top: cannot use the terminal (TERM=%s); try --once\n",
@@ -327,8 +333,10 @@ int top_ui_run(const char *root, double interval)
 		timeout(left > 0 ? (int)left : 0);
 		ch = getch();
 		if (ch == ERR) {
-			reload(&u);
-			next = now_ms() + u.interval_ms;
+			if (now_ms() >= next) {
+				reload(&u);
+				next = now_ms() + u.interval_ms;
+			}
 			continue;
 		}
 		if (ch != KEY_RESIZE && !key(&u, ch))
