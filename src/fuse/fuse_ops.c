@@ -374,18 +374,21 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 			return;
 		}
 	}
-	if (size > sizeof(one) && !(out = malloc(size))) {
-		fuse_reply_err(req, ENOMEM);
-		return;
-	}
 	kmutex_lock(&of->mutex);
 	if (off < of->len) {
 		n = of->len - off;
 		if (n > size)
 			n = size;
-		memcpy(out, of->page + off, n);
+		if (n > sizeof(one)) /* only a file longer than a page (sysfs_attr.size) */
+			out = malloc(n);
+		if (out)
+			memcpy(out, of->page + off, n);
 	}
 	kmutex_unlock(&of->mutex);
+	if (!out) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
 	fuse_reply_buf(req, out, n);
 	if (out != one)
 		free(out);
