@@ -6,7 +6,7 @@
  * Subcommands are a const table; `SUBCOMMAND --help` is each subcommand's
  * business. `mount` needs the FUSE adapter, which is linked in only when
  * libfuse3 is there: without it the entry says so and exits 2. `torture` is the stress harness
- * (src/cli/torture.c over src/torture/).
+ * (src/cli/torture.c over src/torture/); `top` the grid view of a sysfs root (src/cli/top*.c).
  */
 #include <getopt.h>
 #include <stdbool.h>
@@ -48,6 +48,8 @@ static const struct subcmd {
 	  "explore every schedule of concurrent operations for deadlocks (docs/explorer.md)" },
 	{ "torture", vas_cmd_torture, "torture [OPTIONS]",
 	  "concurrent stress run with invariant checks and a watchdog (docs/torture.md)" },
+	{ "top", vas_cmd_top, "top [--once] [--interval S] [SYSFS_ROOT]",
+	  "the adapter x domain grid, mdevs, guests and locks of a sysfs root (docs/top.md)" },
 };
 
 static void help(void)

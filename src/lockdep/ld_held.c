@@ -36,6 +36,7 @@ void ld_held_push(struct ld_thread *t, const struct ld_held *h)
 		return;
 	}
 	ld_held_write_begin(t);
+	t->stamp[t->depth] = 0;
 	t->held[t->depth++] = *h;
 	ld_rank_get(t, h->rank);
 	ld_held_write_end(t);
@@ -49,6 +50,8 @@ void ld_held_remove(struct ld_thread *t, int i)
 	ld_held_write_begin(t);
 	ld_rank_put(t, t->held[i].rank);
 	memmove(&t->held[i], &t->held[i + 1], (size_t)(t->depth - i - 1) * sizeof(t->held[0]));
+	memmove(&t->stamp[i], &t->stamp[i + 1], (size_t)(t->depth - i - 1) * sizeof(t->stamp[0]));
+	memmove(&t->lst[i], &t->lst[i + 1], (size_t)(t->depth - i - 1) * sizeof(t->lst[0]));
 	t->depth--;
 	key = i ? t->held[i - 1].chain_key : 0;
 	for (j = i; j < t->depth; j++) {

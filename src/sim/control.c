@@ -2,7 +2,8 @@
 /*
  * control.c - the sim/ directory: the world around the driver as files
  * (design.md §13): host AP configuration (HMC), KVM guests
- * (QEMU + guest), the guest's AQIC, dmesg, lockdep, variant, faults.
+ * (QEMU + guest), the guest's AQIC, dmesg, lockdep, lock_stat, variant,
+ * faults.
  *
  * Writes are synchronous: a host configuration write returns after the bus
  * scan and every probe/remove/hot plug it caused. Guests live in
@@ -199,7 +200,7 @@ SYSFS_STORE(alloc_store)
 /*
  * --- dmesg, lockdep, variant ---
  *
- * sim/dmesg, sim/lockdep and sim/lockdep_graph are ranged attributes
+ * sim/dmesg, sim/lockdep, sim/lockdep_graph and sim/lock_stat are ranged attributes
  * (design.md §13.4): their text can be far longer than a page, so a read
  * gets any byte range of it instead of one page from offset 0.
  */
@@ -237,6 +238,43 @@ static size_t lockdep_size(void *priv, const struct sysfs_attr *attr)
 	return n;
 }
 
+/*
+ * sim/lock_stat: the validator's lock statistics in /proc/lock_stat's
+ * layout, ranged like the lockdep files (it outgrows a page with a few
+ * dozen classes), generated anew at each read.
+ */
+SYSFS_READ(lock_stat_read)
+{
+	struct sim *s = priv;
+
+	return slice_out(buf, size, off, ld_lock_stat_text(s->ld));
+}
+
+static size_t lock_stat_size(void *priv, const struct sysfs_attr *attr)
+{
+	struct sim *s = priv;
+	char *text = ld_lock_stat_text(s->ld);
+	size_t n = text ? strlen(text) : 0;
+
+	free(text);
+	return n;
+}
+
+/*
+ * sim/lock_stat: "0" (one trailing newline allowed) forgets every
+ * statistic, as writing 0 to /proc/lock_stat does; anything else EINVAL
+ * (the kernel ignores other writes).
+ */
+SYSFS_STORE(lock_stat_store)
+{
+	struct sim *s = priv;
+
+	if (strcmp(buf, "0") && strcmp(buf, "0\n"))
+		return -EINVAL;
+	ld_lock_stat_clear(s->ld);
+	return (ssize_t)count;
+}
+
 SYSFS_SHOW(variant_show)
 {
 	struct sim *s = priv;
@@ -255,6 +293,11 @@ static const struct sysfs_attr sim_attrs[] = {
 	  .size = lockdep_size,
 	  .arg = 1 },
 	{ .name = "variant", .mode = 0444, .show = variant_show },
+	{ .name = "lock_stat",
+	  .mode = 0644,
+	  .read = lock_stat_read,
+	  .size = lock_stat_size,
+	  .store = lock_stat_store },
 };
 
 static const struct sysfs_attr host_attrs[] = {
@@ -283,7 +326,8 @@ int sim_control_init(struct sim *s)
 	s->sim_dir = sysfs_mkdir_p(fs, "sim");
 	if (!s->sim_dir)
 		return -ENOMEM;
-	rc = sysfs_add_files(fs, s->sim_dir, sim_attrs, 4, s);
+	rc = sysfs_add_files(fs, s->sim_dir, sim_attrs, sizeof(sim_attrs) / sizeof(sim_attrs[0]),
+			     s);
 	rc = rc ?: sysfs_add_files(fs, sysfs_mkdir_p(fs, "sim/host"), host_attrs, 3, s);
 	rc = rc	   ?:
 		     sysfs_add_files(fs, sysfs_mkdir_p(fs, "sim/faults"), fault_attrs,

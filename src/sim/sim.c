@@ -114,6 +114,7 @@ struct sim *sim_new_ops(const struct sim_config *cfg, const struct vfio_ap_lock_
 	ld_declare_order(s->ld, lops->order, lops->norder);
 	klog_init(&s->log, s->ld);
 	ld_set_sink(s->ld, validator_to_klog, &s->log);
+	ld_set_lock_stat(s->ld, true); /* sim/lock_stat (design.md §13.4) */
 	s->fs = sysfs_new(s->ld);
 	if (s->fs)
 		sysfs_set_log(s->fs, &s->log); /* the tree's warnings go to dmesg */

@@ -141,6 +141,9 @@ static const struct row rows[] = {
 	{ "sim/guests/start", true, { E, E, E, E, E, E, E, E, E, E, E, E, E }, UUID },
 	ALL("sim/guests/stop", E, UUID),
 	ALL("sim/guests/" UUID "/aqic", E, "03.0005 disable"),
+	/* §13.4: only "0" is taken (it clears the lock statistics, which the
+	 * snapshot does not show: no control) */
+	ALL("sim/lock_stat", E, NULL),
 };
 
 /*
