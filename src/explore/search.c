@@ -35,7 +35,13 @@
 
 #include "explore/ex_int.h"
 
-#define MAX_FAILURES 16 /* stop a search after this many failing executions */
+/*
+ * A search stops early once it has a deadlock and this many failing
+ * executions (nothing ranks higher; the minimization refines it), or after
+ * MAX_FAILURES_ANY failing executions of any kind.
+ */
+#define MAX_FAILURES 16
+#define MAX_FAILURES_ANY 4096
 
 struct saved_fp {
 	struct ex_fp *fp;
@@ -84,6 +90,7 @@ struct search {
 	struct serial_pick serial_pick;
 	bool in_serial; /* running the serial orders: no serializability check */
 	bool stop;
+	unsigned serial_steps; /* the longest serial execution (PCT's first estimate) */
 };
 
 static double now(void)
@@ -161,11 +168,15 @@ static void record_failure(struct search *s, struct ex_exec *x, enum ex_kind kin
 		report = NULL;
 	}
 	free(report);
-	if (s->r->failures[EX_DEADLOCK] + s->r->failures[EX_STALL] + s->r->failures[EX_NONSERIAL] +
-		    s->r->failures[EX_VALIDATOR] + s->r->failures[EX_HELD_AT_EXIT] +
-		    s->r->failures[EX_INCONSISTENT] + s->r->failures[EX_LEAK] >=
-	    MAX_FAILURES)
-		s->stop = true;
+	{
+		unsigned long long n = 0;
+
+		for (int k = EX_DEADLOCK; k < EX_SETUP; k++)
+			n += s->r->failures[k];
+		if ((b->kind == EX_DEADLOCK && b->known < 0 && n >= MAX_FAILURES) ||
+		    n >= MAX_FAILURES_ANY)
+			s->stop = true;
+	}
 }
 
 /* Prints the lines of a that b does not have (as whole lines), prefixed. */
@@ -755,7 +766,8 @@ static int pick_pct(struct search *s, struct ex_exec *x, unsigned k, unsigned en
 
 static void pct(struct search *s)
 {
-	unsigned len = 64;
+	/* priority changes fall within the expected length: the longest serial run's */
+	unsigned len = s->serial_steps ? s->serial_steps : 64;
 
 	for (unsigned run = 0; run < s->o->pct_runs && !s->stop; run++) {
 		struct pct *p = &s->pct;
@@ -900,6 +912,8 @@ static void serial_orders(struct search *s)
 		p->pos = 0;
 		if (run_one(s, x, pick_serial, false) < 0)
 			break;
+		if (x->nsteps > s->serial_steps)
+			s->serial_steps = x->nsteps;
 		/* a completed serial run's outcome (judge kept it if new) */
 		if (x->sim == NULL && s->nseen > before) {
 			s->serial = realloc(s->serial, (s->nserial + 1) * sizeof(*s->serial));
