@@ -318,6 +318,11 @@ static void *thread_main(void *arg)
 	}
 	ld_thread_exit(x->ld);
 	park(t, EX_DONE, NULL, 0, "done");
+	/*
+	 * Detached: the thread of a deadlocked execution never gets here and
+	 * is never waited for; a finished one says so instead of being joined.
+	 */
+	sem_post(&t->gone);
 	return NULL;
 }
 
@@ -333,10 +338,12 @@ static int spawn(struct ex_exec *x, int kind, bool daemon)
 	t->daemon = daemon;
 	snprintf(t->label, sizeof(t->label), "%s", daemon ? "qemu" : ex_op_name(kind));
 	sem_init(&t->go, 0, 0);
+	sem_init(&t->gone, 0, 0);
 	x->nthreads++;
 	x->spawning = true;
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, 1u << 20);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	rc = pthread_create(&t->tid, &attr, thread_main, t);
 	pthread_attr_destroy(&attr);
 	if (rc)
@@ -432,6 +439,9 @@ void ex_exec_discard(struct ex_exec *x)
 	sim_free(x->sim, NULL, 0);
 	x->sim = NULL;
 	keventfd_destroy(&x->req_efd);
+	free(x->objs);
+	x->objs = NULL;
+	x->nobjs = x->cap_objs = 0;
 }
 
 static bool rwsem_writer_queued(const struct ex_exec *x, const struct krwsem *s, unsigned except)

@@ -15,6 +15,7 @@
  * it returned, the consistency check (sim_check) and the shutdown's leak
  * check (sim_free).
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -251,7 +252,9 @@ void ex_exec_finish(struct ex_exec *x, struct ex_outcome *out)
 	ld_set_sched(x->ld, NULL, NULL);
 	for (unsigned i = 0; i < x->nthreads; i++)
 		if (x->th[i].started) {
-			pthread_join(x->th[i].tid, NULL);
+			while (sem_wait(&x->th[i].gone) && errno == EINTR)
+				;
+			sem_destroy(&x->th[i].gone);
 			sem_destroy(&x->th[i].go);
 		}
 	ex_outcome_capture(x, out);
@@ -279,6 +282,9 @@ void ex_exec_finish(struct ex_exec *x, struct ex_outcome *out)
 	free(x->setup_error);
 	x->setup_error = NULL;
 	sem_destroy(&x->back);
+	free(x->objs);
+	x->objs = NULL;
+	x->nobjs = x->cap_objs = 0;
 }
 
 void ex_exec_free_trace(struct ex_exec *x)

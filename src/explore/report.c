@@ -14,6 +14,7 @@
  * action stops and says where.
  */
 #include <stdarg.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -292,7 +293,7 @@ int ex_replay_parse(const char *s, struct ex_opts *o,
 
 		if (!p[len] || len >= sizeof(field[i])) {
 			snprintf(err, errlen, "expected ex1:VARIANT:STATE:OPS:SCHEDULE");
-			return -1;
+			return -EINVAL;
 		}
 		memcpy(field[i], p, len);
 		field[i][len] = '\0';
@@ -301,16 +302,16 @@ int ex_replay_parse(const char *s, struct ex_opts *o,
 	if (strcmp(field[0], "ex1")) {
 		snprintf(err, errlen, "not a replay string of this explorer (it starts with '%s')",
 			 field[0]);
-		return -1;
+		return -EINVAL;
 	}
 	o->lops = variant(field[1]);
 	if (!o->lops) {
 		snprintf(err, errlen, "unknown variant '%s'", field[1]);
-		return -1;
+		return -EINVAL;
 	}
 	if (ex_state_parse(field[2], &o->state)) {
 		snprintf(err, errlen, "unknown state '%s'", field[2]);
-		return -1;
+		return -EINVAL;
 	}
 	o->nops = 0;
 	for (char *save = NULL, *w = strtok_r(field[3], "+", &save); w;
@@ -319,9 +320,13 @@ int ex_replay_parse(const char *s, struct ex_opts *o,
 
 		if (k < 0 || o->nops == EX_MAX_OPS) {
 			snprintf(err, errlen, "bad operation '%s'", w);
-			return -1;
+			return -EINVAL;
 		}
 		o->ops[o->nops++] = k;
+	}
+	if (!o->nops) {
+		snprintf(err, errlen, "no operations");
+		return -EINVAL;
 	}
 	o->replay = p;
 	o->mode = EX_MODE_REPLAY;
