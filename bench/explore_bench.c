@@ -43,11 +43,9 @@ static double median(double *v, unsigned n)
 
 static struct ex_opts opts(const char *variant, enum ex_state st, const char *a, const char *b)
 {
-	struct ex_opts o = { .lops = ex_lops(variant),
-			     .state = st,
-			     .nops = 2,
-			     .mode = EX_MODE_DPOR,
-			     .cpu = -1 };
+	struct ex_opts o = {
+		.lops = ex_lops(variant), .state = st, .nops = 2, .mode = EX_MODE_DPOR, .cpu = -1
+	};
 
 	o.ops[0] = ex_op_lookup(a);
 	o.ops[1] = ex_op_lookup(b);
@@ -94,7 +92,9 @@ int main(int argc, char **argv)
 	printf("%-14s %12s %12s %14s\n", "all pairs", "executions", "wall s", "exploration s");
 	for (unsigned v = 0; v < 3; v++) {
 		static const enum ex_state both[] = { EX_DETACHED, EX_ATTACHED };
-		struct ex_opts o = { .lops = ex_lops(variants[v]), .mode = EX_MODE_DPOR, .cpu = -1 };
+		struct ex_opts o = { .lops = ex_lops(variants[v]),
+				     .mode = EX_MODE_DPOR,
+				     .cpu = -1 };
 
 		for (unsigned i = 0; i < runs; i++) {
 			struct ex_row *rows;

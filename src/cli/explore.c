@@ -472,6 +472,9 @@ int vas_cmd_explore(int argc, char **argv)
 
 			if (k < 0)
 				return bad("unknown operation '%s' (see --list)", argv[optind]);
+			if (ex_op_needs_guest(k) && c.o.state != EX_ATTACHED)
+				return bad("'%s' needs a guest: use --state attached",
+					   argv[optind]);
 			if (c.o.nops == EX_MAX_OPS)
 				return bad("at most 4 operations, '%s' is one too many",
 					   argv[optind]);

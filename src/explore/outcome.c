@@ -10,7 +10,7 @@
  * (its order is the one thing concurrent runs may change on purpose).
  * Two executions are equivalent when results and state text are equal.
  *
- * After the outcome is taken (the scheduler removed, all threads joined),
+ * After the outcome is taken (the scheduler removed, every thread finished),
  * the host is checked: validator reports, locks held by an operation when
  * it returned, the consistency check (sim_check) and the shutdown's leak
  * check (sim_free).
