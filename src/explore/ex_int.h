@@ -82,7 +82,7 @@ struct ex_thread {
 	pthread_t tid;
 	bool started;
 	sem_t go;
-	sem_t gone; /* posted by the thread when it no longer touches the execution */
+	sem_t gone;		/* posted by the thread when it no longer touches the execution */
 	struct ex_pending pend; /* written by the thread before it parks */
 	bool done;
 	bool timed_out; /* its timed wait was let go by a timeout */
