@@ -2,7 +2,8 @@
 /*
  * control.c - the sim/ directory: the world around the driver as files
  * (design.md §13): host AP configuration (HMC), KVM guests
- * (QEMU + guest), the guest's AQIC, dmesg, lockdep, variant, faults.
+ * (QEMU + guest), the guest's AQIC, dmesg, lockdep, variant, faults, the
+ * trace, module load and unload (modules.c).
  *
  * Writes are synchronous: a host configuration write returns after the bus
  * scan and every probe/remove/hot plug it caused. Guests live in
@@ -214,6 +215,33 @@ SYSFS_SHOW(lockdep_show)
 	return copy_out(buf, attr->arg ? ld_graph_dot(s->ld) : ld_report_text(s->ld));
 }
 
+SYSFS_SHOW(trace_show)
+{
+	struct sim *s = priv;
+
+	return copy_out(buf, sim_trace_dump(&s->trace, SYSFS_PAGE));
+}
+
+/*
+ * sim/trace: "on" starts recording, "off" stops it, "clear" empties the
+ * ring (one trailing newline allowed); EINVAL for anything else.
+ */
+SYSFS_STORE(trace_store)
+{
+	struct sim *s = priv;
+	size_t len = count && buf[count - 1] == '\n' ? count - 1 : count;
+
+	if (len == 2 && !strncmp(buf, "on", 2))
+		sim_trace_set(s, true);
+	else if (len == 3 && !strncmp(buf, "off", 3))
+		sim_trace_set(s, false);
+	else if (len == 5 && !strncmp(buf, "clear", 5))
+		sim_trace_clear(&s->trace);
+	else
+		return -EINVAL;
+	return (ssize_t)count;
+}
+
 SYSFS_SHOW(variant_show)
 {
 	struct sim *s = priv;
@@ -228,6 +256,7 @@ static const struct sysfs_attr sim_attrs[] = {
 	{ .name = "lockdep", .mode = 0444, .show = lockdep_show, .arg = 0 },
 	{ .name = "lockdep_graph", .mode = 0444, .show = lockdep_show, .arg = 1 },
 	{ .name = "variant", .mode = 0444, .show = variant_show },
+	{ .name = "trace", .mode = 0644, .show = trace_show, .store = trace_store },
 };
 
 static const struct sysfs_attr host_attrs[] = {
@@ -256,10 +285,12 @@ int sim_control_init(struct sim *s)
 	s->sim_dir = sysfs_mkdir_p(fs, "sim");
 	if (!s->sim_dir)
 		return -ENOMEM;
-	rc = sysfs_add_files(fs, s->sim_dir, sim_attrs, 4, s);
+	rc = sysfs_add_files(fs, s->sim_dir, sim_attrs, sizeof(sim_attrs) / sizeof(sim_attrs[0]),
+			     s);
 	rc = rc ?: sysfs_add_files(fs, sysfs_mkdir_p(fs, "sim/host"), host_attrs, 3, s);
 	rc = rc	   ?:
 		     sysfs_add_files(fs, sysfs_mkdir_p(fs, "sim/faults"), fault_attrs,
 				     sizeof(fault_attrs) / sizeof(fault_attrs[0]), s);
+	rc = rc ?: sim_modules_init(s);
 	return rc ?: sim_guests_init(s);
 }

@@ -12,12 +12,14 @@
  * (sysfs__call_begin/end).
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sysfs/sysfs_int.h"
 
 #define NAME_MAX_LEN 255
+#define SYSFS_PATH_MAX 512
 
 static int walk_from(struct sysfs *fs, struct sysfs_node *cur, const char *path, bool follow,
 		     int *hops, struct sysfs_node **out) REQUIRES_SHARED(fs->tree_lock)
@@ -129,33 +131,88 @@ static int call_begin(struct sysfs *fs, struct sysfs_node *n, unsigned want, str
 	return rc;
 }
 
+void sysfs_set_observer(struct sysfs *fs, const struct sysfs_observer *obs)
+{
+	atomic_store(&fs->observer, obs);
+}
+
+int sysfs_node_path(struct sysfs *fs, struct sysfs_node *n, char *buf, size_t size)
+{
+	size_t len = 0, pos;
+	int rc = 0;
+
+	down_read(&fs->tree_lock);
+	if (sysfs__removed(n) && n != fs->root) {
+		rc = -ENOENT;
+	} else {
+		for (struct sysfs_node *p = n; p->parent; p = p->parent)
+			len += strlen(p->name) + (p->parent->parent ? 1 : 0);
+		if (len + 1 > size)
+			len = 0; /* too long for buf: shown as "" */
+		buf[len] = '\0';
+		pos = len;
+		for (struct sysfs_node *p = n; len && p->parent; p = p->parent) {
+			size_t l = strlen(p->name);
+
+			pos -= l;
+			memcpy(buf + pos, p->name, l);
+			if (pos)
+				buf[--pos] = '/';
+		}
+	}
+	up_read(&fs->tree_lock);
+	return rc;
+}
+
+/* The observer, and n's path for it, if there is one (calls are rare while it is set). */
+static const struct sysfs_observer *observe(struct sysfs *fs, struct sysfs_node *n, char *path,
+					    size_t size)
+{
+	const struct sysfs_observer *obs = atomic_load(&fs->observer);
+
+	if (obs && sysfs_node_path(fs, n, path, size))
+		obs = NULL;
+	return obs;
+}
+
 ssize_t sysfs_node_show(struct sysfs *fs, struct sysfs_node *n, char *buf)
 {
+	char path[SYSFS_PATH_MAX];
+	const struct sysfs_observer *obs = observe(fs, n, path, sizeof(path));
 	struct sysfs_call c;
 	ssize_t r = call_begin(fs, n, 0444, &c);
 
-	if (r)
-		return r;
-	memset(buf, 0, SYSFS_PAGE);
-	r = n->attr.show(n->priv, &n->attr, buf);
-	sysfs__call_end(fs, &c);
-	return r > SYSFS_PAGE ? SYSFS_PAGE : r;
+	if (!r) {
+		memset(buf, 0, SYSFS_PAGE);
+		r = n->attr.show(n->priv, &n->attr, buf);
+		sysfs__call_end(fs, &c);
+		r = r > SYSFS_PAGE ? SYSFS_PAGE : r;
+	}
+	if (obs)
+		obs->end(obs->arg, false, path, buf, r > 0 ? (size_t)r : 0, r);
+	return r;
 }
 
 ssize_t sysfs_node_store(struct sysfs *fs, struct sysfs_node *n, const char *buf, size_t count)
 {
-	char page[SYSFS_PAGE];
+	char page[SYSFS_PAGE], path[SYSFS_PATH_MAX];
+	const struct sysfs_observer *obs = observe(fs, n, path, sizeof(path));
 	struct sysfs_call c;
-	ssize_t r = call_begin(fs, n, 0222, &c);
+	ssize_t r;
 
-	if (r)
-		return r;
 	if (count > SYSFS_PAGE - 1)
 		count = SYSFS_PAGE - 1;
-	memcpy(page, buf, count);
-	page[count] = '\0';
-	r = n->attr.store(n->priv, &n->attr, page, count);
-	sysfs__call_end(fs, &c);
+	if (obs)
+		obs->begin(obs->arg, path, buf, count);
+	r = call_begin(fs, n, 0222, &c);
+	if (!r) {
+		memcpy(page, buf, count);
+		page[count] = '\0';
+		r = n->attr.store(n->priv, &n->attr, page, count);
+		sysfs__call_end(fs, &c);
+	}
+	if (obs)
+		obs->end(obs->arg, true, path, buf, count, r);
 	return r;
 }
 

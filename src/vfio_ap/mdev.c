@@ -87,8 +87,10 @@ static void mdev_destroy(struct ap_matrix_mdev *m);
 /*
  * create: a canonical 8-4-4-4-12 hex UUID, 36 or 37 bytes (a 37th byte is
  * not inspected). Errors in order: EINVAL length or syntax; EEXIST the
- * UUID is in use; EUSERS no instance left; ENOMEM (design.md §3.2, §4.2).
- * When it returns, the mdev's directory and files exist.
+ * UUID is in use (ENODEV while the module is being unloaded); EUSERS no
+ * instance left; ENOMEM (design.md §3.2, §4.2). When it returns, the
+ * mdev's directory and files exist and its events were sent: `add` of the
+ * mdev, `add` of its VFIO group and vfio-dev devices, `bind` (docs/uevents.md §5).
  */
 long vfio_ap_mdev_create(struct ap_matrix_dev *md, const char *buf, size_t count)
 {
@@ -99,9 +101,10 @@ long vfio_ap_mdev_create(struct ap_matrix_dev *md, const char *buf, size_t count
 	if (rc)
 		return rc;
 	kmutex_lock(&md->mdev_core_lock);
-	if (core_find(md, uuid)) {
+	if (core_find(md, uuid) || md->unregistering) {
+		rc = md->unregistering ? -ENODEV : -EEXIST;
 		kmutex_unlock(&md->mdev_core_lock);
-		return -EEXIST;
+		return rc;
 	}
 	ld_sched_access(md->svc.ld, &md->available_instances, false);
 	if (atomic_load(&md->available_instances) <= 0) {
@@ -119,7 +122,12 @@ long vfio_ap_mdev_create(struct ap_matrix_dev *md, const char *buf, size_t count
 	atomic_store(&m->users, 1);
 	list_add_tail(&m->core_node, &md->core_list);
 	kmutex_unlock(&md->mdev_core_lock);
-	rc = vfio_ap_mdev_sysfs_add(m);
+	rc = vfio_ap_mdev_sysfs_add(m); /* device_add */
+	if (!rc)
+		kobject_uevent(&m->kobj, KOBJ_ADD);
+	rc = rc ?: vfio_ap_mdev_vfio_add(m);	/* the driver's probe registers the VFIO device */
+	rc = rc ?: vfio_ap_mdev_sysfs_bound(m); /* bound: `bind` */
+	rc = rc ?: vfio_ap_mdev_sysfs_links(m); /* mdev_create_sysfs_files */
 	vfio_ap_mdev_put(m);
 	if (rc) {
 		ld_sched_access(md->svc.ld, &m->removing, true);
@@ -190,14 +198,33 @@ static void mdev_remove(struct ap_matrix_mdev *m)
 	release_update_locks_for_mdev(md, NULL);
 }
 
-/* Removes an mdev; the caller owns the `removing` claim. */
+/*
+ * Removes an mdev; the caller owns the `removing` claim. The VFIO
+ * unregistration waits for the guest to let go, then the files go (no
+ * store can run from here on), the vfio-dev and VFIO group devices are
+ * announced gone, the driver's remove runs, and the mdev is announced
+ * unbound and removed (docs/uevents.md §5), all before the write returns.
+ */
 static void mdev_destroy(struct ap_matrix_mdev *m)
 {
 	struct ap_matrix_dev *md = m->md;
+	bool bound, added;
 
-	wait_until_closed(m);
+	wait_until_closed(m); /* also for the creator: what it built is complete */
+	bound = atomic_load(&m->bound);
+	added = m->dir != NULL;
 	vfio_ap_mdev_sysfs_del(m);
+	if (bound) {
+		kobject_uevent(&m->vfio_kobj, KOBJ_REMOVE);
+		kobject_uevent(&m->group_kobj, KOBJ_REMOVE);
+	}
 	mdev_remove(m);
+	if (bound) {
+		atomic_store(&m->bound, false);
+		kobject_uevent(&m->kobj, KOBJ_UNBIND);
+	}
+	if (added)
+		kobject_uevent(&m->kobj, KOBJ_REMOVE);
 	kmutex_lock(&md->mdev_core_lock);
 	list_del_init(&m->core_node);
 	kmutex_unlock(&md->mdev_core_lock);
