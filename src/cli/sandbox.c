@@ -4,16 +4,17 @@
  * caller's side (docs/sandbox.md, design.md §10).
  *
  * The command line and the host configuration are checked before anything
- * is created (errors: one line, exit 2). Then one clone() makes the
- * sandbox's init in new user, mount, network, PID, IPC and UTS
- * namespaces. A new user namespace even for root: a network namespace
- * owned by the initial one receives every uevent of the machine, and ours
- * must receive only the simulated kernel's. The init waits on a pipe
- * until this process has written its user namespace's maps: as root, uids
- * and gids 0-65535 map to themselves; otherwise the caller's own uid and
- * gid become 0 (setgroups denied). Init is killed if this process dies
- * (PR_SET_PDEATHSIG), and with it the whole PID namespace: no process,
- * mount or namespace outlives the sandbox.
+ * is created (errors: one line, exit 2). Then this process unshares new
+ * user, mount, network, PID, IPC and UTS namespaces, and a helper it
+ * forked beforehand, still outside, writes the new user namespace's maps:
+ * as root, uids and gids 0-65535 map to themselves; otherwise the caller's
+ * own uid and gid become 0 (setgroups denied). A new user namespace even
+ * for root: a network namespace owned by the initial one receives every
+ * uevent of the machine, and ours must receive only the simulated
+ * kernel's. The sandbox's init is then forked (plain fork: sanitizers
+ * keep working) as pid 1 of the new PID namespace; it is killed if this
+ * process dies (PR_SET_PDEATHSIG), and with it the whole PID namespace:
+ * no process, mount or namespace outlives the sandbox.
  *
  * Exit status: the command's (128+N when a signal N ended it), 125 when
  * the sandbox could not be set up, 126/127 when the command could not be
@@ -22,13 +23,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -193,7 +194,7 @@ static int write_file(pid_t pid, const char *name, const char *text)
 }
 
 /* The user namespace's maps (see the file's comment): 0 or -errno. */
-static int write_maps(struct sandbox *sb, pid_t pid)
+static int write_maps(const struct sandbox *sb, pid_t pid, uid_t uid, gid_t gid)
 {
 	char map[64];
 	int rc;
@@ -201,11 +202,35 @@ static int write_maps(struct sandbox *sb, pid_t pid)
 	if (!sb->rootless)
 		return write_file(pid, "uid_map", "0 0 65536\n") ?:
 			       write_file(pid, "gid_map", "0 0 65536\n");
-	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)getuid());
+	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)uid);
 	rc = write_file(pid, "uid_map", map);
 	rc = rc ?: write_file(pid, "setgroups", "deny");
-	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)getgid());
+	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)gid);
 	return rc ?: write_file(pid, "gid_map", map);
+}
+
+/*
+ * A helper that stays in the caller's user namespace: once the caller has
+ * unshared (a byte on go), it writes the caller's maps and reports the
+ * result (an int on done). Returns its pid or -1.
+ */
+static pid_t map_helper(const struct sandbox *sb, int go, int done)
+{
+	pid_t caller = getpid(), pid;
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		char c;
+		int rc = -EPIPE;
+
+		if (read(go, &c, 1) == 1)
+			rc = write_maps(sb, caller, uid, gid);
+		_exit(write(done, &rc, sizeof(rc)) == sizeof(rc) ? 0 : 1);
+	}
+	return pid;
 }
 
 /* Forwarded to the sandbox's init, which passes them on to the command. */
@@ -217,55 +242,80 @@ static void forward(int sig)
 		kill(forward_to, sig);
 }
 
+/*
+ * New namespaces for this process (it stays their bystander: only its
+ * children enter the new PID namespace), the maps written by a helper
+ * outside, then the init as this process's child.
+ */
+static int enter_namespaces(const struct sandbox *sb)
+{
+	const int flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWIPC |
+			  CLONE_NEWUTS;
+	int go[2], done[2], rc = -EPIPE, err;
+	pid_t helper;
+
+	if (pipe2(go, O_CLOEXEC) || pipe2(done, O_CLOEXEC))
+		return -errno;
+	helper = map_helper(sb, go[0], done[1]);
+	close(go[0]);
+	close(done[1]);
+	if (helper < 0) {
+		err = -errno;
+		close(go[1]);
+		close(done[0]);
+		return err;
+	}
+	err = unshare(flags) ? -errno : 0;
+	if (!err && write(go[1], "1", 1) == 1 && read(done[0], &rc, sizeof(rc)) == sizeof(rc))
+		err = rc;
+	else if (!err)
+		err = -EPIPE;
+	close(go[1]);
+	close(done[0]);
+	waitpid(helper, NULL, 0);
+	return err;
+}
+
 static int run(struct sandbox *sb)
 {
-	const unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID |
-				    CLONE_NEWIPC | CLONE_NEWUTS | SIGCHLD;
-	pid_t parent = getpid(), pid;
-	int go[2], status, rc;
-	char c;
+	struct pollfd alive = { .events = POLLIN };
+	int status, rc = enter_namespaces(sb), life[2];
+	pid_t pid;
 
-	if (pipe2(go, O_CLOEXEC))
-		return SANDBOX_EXIT_SETUP;
-	fflush(NULL);
-	pid = (pid_t)syscall(SYS_clone, flags, NULL, NULL, NULL, 0);
-	if (pid < 0) {
+	if (rc) {
 		fprintf(stderr,
 			VAS_PROG " sandbox: cannot create the namespaces (user, mount, network, "
 				 "PID): %s%s\n",
-			strerror(errno),
-			errno == EPERM || errno == ENOSPC ?
+			strerror(-rc),
+			rc == -EPERM || rc == -ENOSPC ?
 				" (user namespaces are disabled or exhausted here: see "
 				"/proc/sys/user/max_user_namespaces)" :
 				"");
 		return SANDBOX_EXIT_SETUP;
 	}
-	if (pid == 0) {
-		close(go[1]);
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (read(go[0], &c, 1) != 1 || getppid() != 0 /* our parent is outside */)
-			_exit(SANDBOX_EXIT_SETUP);
-		close(go[0]);
-		(void)parent;
-		_exit(sandbox_init_main(sb));
-	}
-	close(go[0]);
-	rc = write_maps(sb, pid);
-	if (rc) {
-		fprintf(stderr, VAS_PROG " sandbox: cannot map the user namespace's ids: %s\n",
-			strerror(-rc));
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
+	if (pipe2(life, O_CLOEXEC)) /* its write end lives as long as this process */
+		return SANDBOX_EXIT_SETUP;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, VAS_PROG " sandbox: fork: %s\n", strerror(errno));
 		return SANDBOX_EXIT_SETUP;
 	}
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		close(life[1]);
+		alive.fd = life[0];
+		if (poll(&alive, 1, 0) != 0) /* end of file: the caller died before prctl */
+			_exit(SANDBOX_EXIT_SETUP);
+		close(life[0]);
+		_exit(sandbox_init_main(sb));
+	}
+	close(life[0]);
 	forward_to = pid;
 	signal(SIGTERM, forward);
 	signal(SIGHUP, forward);
 	signal(SIGINT, SIG_IGN); /* the terminal sends them to the command itself */
 	signal(SIGQUIT, SIG_IGN);
-	if (write(go[1], "1", 1) != 1)
-		kill(pid, SIGKILL);
-	close(go[1]);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return SANDBOX_EXIT_SETUP;
