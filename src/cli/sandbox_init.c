@@ -9,15 +9,15 @@
  *     namespace; a tmpfs on /run (with /run/lock and SANDBOX_DIR);
  *  2. --overlay DIRs: overlayfs with the upper layer in that tmpfs;
  *  3. /dev: a tmpfs with read-only bind mounts of the host's null, zero,
- *     full, random, urandom, tty and fuse, the host's /dev/pts, a fresh
- *     /dev/shm, and /dev/z90crypt (a read-only bind of /dev/null: a
- *     character device where the zcrypt node is expected). Read-only, so
- *     that nothing inside (udevd applying rules) can change the host's
- *     inodes;
+ *     full, random, urandom, tty and fuse, the host's /dev/pts and a fresh
+ *     /dev/shm. Read-only, so that nothing inside (udevd applying rules)
+ *     can change the host's inodes;
  *  4. the host's /sys, recursively read-only: no write to a real uevent
  *     file can reach the machine;
  *  5. the server mounts the model at SANDBOX_SYS; its bus, class,
  *     devices, dev, module and kernel/iommu_groups are bound over /sys's;
+ *     the zcrypt nodes (/dev/z90crypt and one per device of the model's
+ *     zcrypt class) appear as read-only binds of /dev/null;
  *  6. a private /etc/mdevctl.d (scripts.d/callouts and notifiers, seeded
  *     from --mdevctl-dir).
  * Then SYSTEMD_DEVICE_VERIFY_SYSFS=0 (FUSE is not sysfs), VAS_SANDBOX=1,
@@ -93,6 +93,11 @@ static int mkdirs(const char *path, mode_t mode)
 	if (mkdir(tmp, mode) && errno != EEXIST)
 		return fail(errno, "mkdir %s", tmp);
 	return 0;
+}
+
+static bool exists(const char *path)
+{
+	return access(path, F_OK) == 0;
 }
 
 /* The flags a user namespace may not drop when it remounts a host mount. */
@@ -188,8 +193,6 @@ static int setup_dev(void)
 			continue;
 		rc = touch(path) ?: bind_ro(src, path);
 	}
-	snprintf(path, sizeof(path), "%s/z90crypt", d);
-	rc = rc ?: touch(path) ?: bind_ro("/dev/null", path);
 	snprintf(path, sizeof(path), "%s/pts", d);
 	rc = rc ?: mkdirs(path, 0755) ?: mnt("/dev/pts", path, NULL, MS_BIND | MS_REC, NULL);
 	snprintf(path, sizeof(path), "%s/shm", d);
@@ -204,6 +207,46 @@ static int setup_dev(void)
 	symlinkat("/proc/self/fd/1", AT_FDCWD, SANDBOX_DIR "/dev/stdout");
 	symlinkat("/proc/self/fd/2", AT_FDCWD, SANDBOX_DIR "/dev/stderr");
 	return mnt(d, "/dev", NULL, MS_MOVE, NULL);
+}
+
+/*
+ * The zcrypt device nodes: /dev/z90crypt, and /dev/<DEVNAME> for each
+ * device of the model's zcrypt class. Each is a read-only bind of the
+ * host's /dev/null: a character device where tools look for the node
+ * (opening it works; its ioctls are /dev/null's). Made once, at start.
+ */
+static int zcrypt_nodes(void)
+{
+	DIR *d = opendir(SANDBOX_SYS "/class/zcrypt");
+	struct dirent *e;
+	int rc = touch("/dev/z90crypt") ?: bind_ro("/dev/null", "/dev/z90crypt");
+
+	while (!rc && d && (e = readdir(d))) {
+		char path[512], line[256], node[300];
+		FILE *f;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(node, sizeof(node), "/dev/%s", e->d_name);
+		snprintf(path, sizeof(path), SANDBOX_SYS "/class/zcrypt/%s/uevent", e->d_name);
+		f = fopen(path, "re");
+		while (f && fgets(line, sizeof(line), f))
+			if (!strncmp(line, "DEVNAME=", 8) && !strchr(line, '.'))
+				snprintf(node, sizeof(node), "/dev/%.*s",
+					 (int)strcspn(line + 8, "\n"), line + 8);
+		if (f)
+			fclose(f);
+		if (strchr(node + 5, '/')) {
+			char dir[300];
+
+			snprintf(dir, sizeof(dir), "%.*s", (int)(strrchr(node, '/') - node), node);
+			rc = mkdirs(dir, 0755);
+		}
+		rc = rc ?: (exists(node) ? 0 : touch(node) ?: bind_ro("/dev/null", node));
+	}
+	if (d)
+		closedir(d);
+	return rc;
 }
 
 /* The host's /sys and everything below it read-only. */
@@ -296,11 +339,6 @@ static int setup_mdevctl(struct sandbox *sb)
 
 static const char *const udevd_paths[] = { "/lib/systemd/systemd-udevd",
 					   "/usr/lib/systemd/systemd-udevd" };
-
-static bool exists(const char *path)
-{
-	return access(path, F_OK) == 0;
-}
 
 /* Sleeps ms milliseconds (polling for a helper's socket to appear). */
 static void nap(long ms)
@@ -489,7 +527,7 @@ static int build_view(struct sandbox *sb)
 	sb->server = sandbox_server_start(sb, err, sizeof(err));
 	if (sb->server < 0)
 		return fail(0, "%s", err);
-	return bind_model() ?: setup_mdevctl(sb);
+	return bind_model() ?: zcrypt_nodes() ?: setup_mdevctl(sb);
 }
 
 int sandbox_init_main(struct sandbox *sb)

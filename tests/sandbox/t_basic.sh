@@ -44,7 +44,7 @@ ls /etc/mdevctl.d/scripts.d
 touch /etc/mdevctl.d/vas-probe && echo mdevctl-writable
 [ "$(cat /proc/1/comm)" = vfio-ap-sim ] && echo pid1
 grep -q vfio-ap-sim /proc/mounts && echo mounted
-ip link show lo 2>/dev/null | grep -q UP && echo lo-up
+/usr/bin/python3 -c 'import socket; s = socket.create_server(("127.0.0.1", 0)); socket.create_connection(s.getsockname())' && echo lo-up
 IN
 out=$(SB -- sh "$TMP/view.sh" 2>&1)
 is "$out" "model

@@ -79,7 +79,7 @@ test -e /sys/bus/mdev/devices/$U2 || echo "after destroy: gone from sysfs" >> $T
 
 t0=\$(date +%s.%N)
 \$V nodedev-create $TMP/u3.xml > $TMP/create.out 2>&1 && echo "create: ok" >> $TMP/r
-echo "\$(date +%s.%N) - \$t0" | bc > $TMP/create.seconds
+awk -v a="\$t0" -v b="\$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }' > $TMP/create.seconds
 echo "created matrix: \$(cat /sys/bus/mdev/devices/$U3/matrix 2>&1)" >> $TMP/r
 \$V nodedev-destroy $(name $U3) > /dev/null && echo "transient destroyed" >> $TMP/r
 echo 1 > /sys/bus/mdev/devices/$U1/remove
