@@ -4,17 +4,17 @@
  * caller's side (docs/sandbox.md, design.md §10).
  *
  * The command line and the host configuration are checked before anything
- * is created (errors: one line, exit 2). Then this process unshares new
- * user, mount, network, PID, IPC and UTS namespaces, and a helper it
- * forked beforehand, still outside, writes the new user namespace's maps:
- * as root, uids and gids 0-65535 map to themselves; otherwise the caller's
+ * is created (errors: one line, exit 2). Then a child (the holder)
+ * unshares new user, mount, network, PID, IPC and UTS namespaces, and
+ * this process, still outside, writes the new user namespace's maps: as
+ * root, uids and gids 0-65535 map to themselves; otherwise the caller's
  * own uid and gid become 0 (setgroups denied). A new user namespace even
  * for root: a network namespace owned by the initial one receives every
  * uevent of the machine, and ours must receive only the simulated
- * kernel's. The sandbox's init is then forked (plain fork: sanitizers
- * keep working) as pid 1 of the new PID namespace; it is killed if this
- * process dies (PR_SET_PDEATHSIG), and with it the whole PID namespace:
- * no process, mount or namespace outlives the sandbox.
+ * kernel's. The holder then forks the sandbox's init (plain fork:
+ * sanitizers keep working) as pid 1 of the new PID namespace. Each is
+ * killed when its parent dies (PR_SET_PDEATHSIG), and with init the whole
+ * PID namespace: no process, mount or namespace outlives the sandbox.
  *
  * Exit status: the command's (128+N when a signal N ended it), 125 when
  * the sandbox could not be set up, 126/127 when the command could not be
@@ -209,31 +209,7 @@ static int write_maps(const struct sandbox *sb, pid_t pid, uid_t uid, gid_t gid)
 	return rc ?: write_file(pid, "gid_map", map);
 }
 
-/*
- * A helper that stays in the caller's user namespace: once the caller has
- * unshared (a byte on go), it writes the caller's maps and reports the
- * result (an int on done). Returns its pid or -1.
- */
-static pid_t map_helper(const struct sandbox *sb, int go, int done)
-{
-	pid_t caller = getpid(), pid;
-	uid_t uid = getuid();
-	gid_t gid = getgid();
-
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		char c;
-		int rc = -EPIPE;
-
-		if (read(go, &c, 1) == 1)
-			rc = write_maps(sb, caller, uid, gid);
-		_exit(write(done, &rc, sizeof(rc)) == sizeof(rc) ? 0 : 1);
-	}
-	return pid;
-}
-
-/* Forwarded to the sandbox's init, which passes them on to the command. */
+/* Forwarded to the child, which passes them on towards the command. */
 static pid_t forward_to;
 
 static void forward(int sig)
@@ -242,75 +218,11 @@ static void forward(int sig)
 		kill(forward_to, sig);
 }
 
-/*
- * New namespaces for this process (it stays their bystander: only its
- * children enter the new PID namespace), the maps written by a helper
- * outside, then the init as this process's child.
- */
-static int enter_namespaces(const struct sandbox *sb)
+/* Waits for pid with SIGTERM/SIGHUP forwarded to it; its status as an exit status. */
+static int wait_forwarding(pid_t pid)
 {
-	const int flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWIPC |
-			  CLONE_NEWUTS;
-	int go[2], done[2], rc = -EPIPE, err;
-	pid_t helper;
+	int status;
 
-	if (pipe2(go, O_CLOEXEC) || pipe2(done, O_CLOEXEC))
-		return -errno;
-	helper = map_helper(sb, go[0], done[1]);
-	close(go[0]);
-	close(done[1]);
-	if (helper < 0) {
-		err = -errno;
-		close(go[1]);
-		close(done[0]);
-		return err;
-	}
-	err = unshare(flags) ? -errno : 0;
-	if (!err && write(go[1], "1", 1) == 1 && read(done[0], &rc, sizeof(rc)) == sizeof(rc))
-		err = rc;
-	else if (!err)
-		err = -EPIPE;
-	close(go[1]);
-	close(done[0]);
-	waitpid(helper, NULL, 0);
-	return err;
-}
-
-static int run(struct sandbox *sb)
-{
-	struct pollfd alive = { .events = POLLIN };
-	int status, rc = enter_namespaces(sb), life[2];
-	pid_t pid;
-
-	if (rc) {
-		fprintf(stderr,
-			VAS_PROG " sandbox: cannot create the namespaces (user, mount, network, "
-				 "PID): %s%s\n",
-			strerror(-rc),
-			rc == -EPERM || rc == -ENOSPC ?
-				" (user namespaces are disabled or exhausted here: see "
-				"/proc/sys/user/max_user_namespaces)" :
-				"");
-		return SANDBOX_EXIT_SETUP;
-	}
-	if (pipe2(life, O_CLOEXEC)) /* its write end lives as long as this process */
-		return SANDBOX_EXIT_SETUP;
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		fprintf(stderr, VAS_PROG " sandbox: fork: %s\n", strerror(errno));
-		return SANDBOX_EXIT_SETUP;
-	}
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		close(life[1]);
-		alive.fd = life[0];
-		if (poll(&alive, 1, 0) != 0) /* end of file: the caller died before prctl */
-			_exit(SANDBOX_EXIT_SETUP);
-		close(life[0]);
-		_exit(sandbox_init_main(sb));
-	}
-	close(life[0]);
 	forward_to = pid;
 	signal(SIGTERM, forward);
 	signal(SIGHUP, forward);
@@ -319,9 +231,94 @@ static int run(struct sandbox *sb)
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return SANDBOX_EXIT_SETUP;
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
+	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+}
+
+/*
+ * The namespace holder: unshares, tells the caller (an int: 0 or -errno on
+ * up), waits for the maps (an int on down), then forks the sandbox's init
+ * into the new PID namespace and waits for it. Never returns.
+ */
+static void holder(struct sandbox *sb, int up, int down)
+{
+	const int flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID |
+			  CLONE_NEWIPC | CLONE_NEWUTS;
+	int rc = unshare(flags) ? -errno : 0, life[2];
+	struct pollfd alive = { .events = POLLIN };
+	pid_t init;
+
+	if (write(up, &rc, sizeof(rc)) != sizeof(rc) || rc ||
+	    read(down, &rc, sizeof(rc)) != sizeof(rc) || rc || pipe2(life, O_CLOEXEC))
+		_exit(SANDBOX_EXIT_SETUP);
+	close(up);
+	close(down);
+	fflush(NULL);
+	init = fork();
+	if (init < 0) {
+		fprintf(stderr, VAS_PROG " sandbox: fork: %s\n", strerror(errno));
+		_exit(SANDBOX_EXIT_SETUP);
+	}
+	if (init == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		close(life[1]);
+		alive.fd = life[0];
+		if (poll(&alive, 1, 0) != 0) /* end of file: the holder died before prctl */
+			_exit(SANDBOX_EXIT_SETUP);
+		close(life[0]);
+		_exit(sandbox_init_main(sb));
+	}
+	close(life[0]); /* its write end lives as long as this process */
+	_exit(wait_forwarding(init));
+}
+
+/*
+ * The caller stays in its namespaces (so its own exit, and a sanitizer's
+ * leak check there, are ordinary); a child holds the new ones, and the
+ * caller, still outside, writes that child's maps.
+ */
+static int run(struct sandbox *sb)
+{
+	int up[2], down[2], rc = -EPIPE;
+	pid_t child;
+
+	if (pipe2(up, O_CLOEXEC) || pipe2(down, O_CLOEXEC))
+		return SANDBOX_EXIT_SETUP;
+	fflush(NULL);
+	child = fork();
+	if (child < 0) {
+		fprintf(stderr, VAS_PROG " sandbox: fork: %s\n", strerror(errno));
+		return SANDBOX_EXIT_SETUP;
+	}
+	if (child == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		close(up[0]);
+		close(down[1]);
+		holder(sb, up[1], down[0]);
+	}
+	close(up[1]);
+	close(down[0]);
+	if (read(up[0], &rc, sizeof(rc)) == sizeof(rc) && !rc)
+		rc = write_maps(sb, child, getuid(), getgid());
+	else if (!rc)
+		rc = -EPIPE;
+	if (rc)
+		fprintf(stderr,
+			VAS_PROG " sandbox: cannot create the namespaces (user, mount, network, "
+				 "PID): %s%s\n",
+			strerror(-rc),
+			rc == -EPERM || rc == -ENOSPC ?
+				" (user namespaces are disabled or exhausted here: see "
+				"/proc/sys/user/max_user_namespaces)" :
+				"");
+	if (write(down[1], &rc, sizeof(rc)) != sizeof(rc) && !rc)
+		rc = -EPIPE;
+	close(up[0]);
+	close(down[1]);
+	if (rc) {
+		waitpid(child, NULL, 0);
+		return SANDBOX_EXIT_SETUP;
+	}
+	return wait_forwarding(child);
 }
 
 int vas_cmd_sandbox(int argc, char **argv)

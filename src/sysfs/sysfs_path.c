@@ -277,7 +277,7 @@ static ssize_t snapshot(struct sysfs *fs, struct sysfs_node *dir, struct entry *
 			free((char *)v[--n].name);
 		free(v);
 		v = NULL;
-	} else {
+	} else if (n) { /* an empty directory has no array at all */
 		qsort(v, n, sizeof(*v), entry_cmp);
 	}
 	*out = v;

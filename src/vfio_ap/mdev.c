@@ -225,12 +225,18 @@ static void mdev_destroy(struct ap_matrix_mdev *m)
 	}
 	if (added)
 		kobject_uevent(&m->kobj, KOBJ_REMOVE);
-	kmutex_lock(&md->mdev_core_lock);
-	list_del_init(&m->core_node);
-	kmutex_unlock(&md->mdev_core_lock);
 	ld_sched_access(md->svc.ld, &md->available_instances, true);
 	atomic_fetch_add(&md->available_instances, 1);
 	atomic_fetch_sub(&md->nr_mdevs, 1);
+	/*
+	 * Leaving the core list is the last touch of md: a module exit waiting
+	 * for the list to empty (vfio_ap_remove_all_mdevs) may tear md down
+	 * right after, so the wake-up happens under the lock it checks under.
+	 */
+	kmutex_lock(&md->mdev_core_lock);
+	list_del_init(&m->core_node);
+	kwake_up(&md->release_wq);
+	kmutex_unlock(&md->mdev_core_lock);
 	free(m);
 }
 
@@ -261,6 +267,16 @@ long vfio_ap_mdev_remove_store(struct ap_matrix_mdev *m, const char *buf, size_t
 }
 
 /* Removes every mdev (shutdown). Guests must have been stopped. */
+static bool no_mdevs_left(struct ap_matrix_dev *md)
+{
+	bool empty;
+
+	kmutex_lock(&md->mdev_core_lock);
+	empty = list_empty(&md->core_list);
+	kmutex_unlock(&md->mdev_core_lock);
+	return empty;
+}
+
 void vfio_ap_remove_all_mdevs(struct ap_matrix_dev *md)
 {
 	for (;;) {
@@ -275,9 +291,11 @@ void vfio_ap_remove_all_mdevs(struct ap_matrix_dev *md)
 		}
 		kmutex_unlock(&md->mdev_core_lock);
 		if (!m)
-			return;
+			break;
 		mdev_destroy(m);
 	}
+	/* mdevs that other writers are removing: until they are gone too */
+	kwait_event(&md->release_wq, no_mdevs_left(md));
 }
 
 /* open_device: attach the guest (vfio_ap_mdev_set_kvm). */

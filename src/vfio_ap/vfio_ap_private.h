@@ -340,7 +340,10 @@ int vfio_ap_matrix_sysfs_init(struct ap_matrix_dev *md);
 void vfio_ap_matrix_sysfs_del(struct ap_matrix_dev *md);
 int vfio_ap_mdev_parent_register(struct ap_matrix_dev *md);
 void vfio_ap_mdev_parent_unregister_files(struct ap_matrix_dev *md);
-/* Removes every mdev (module unload, host shutdown); guests must be gone. */
+/*
+ * Removes every mdev (module unload, host shutdown) and waits for those that
+ * other writers are removing; no guest may hold one.
+ */
 void vfio_ap_remove_all_mdevs(struct ap_matrix_dev *md);
 int vfio_ap_queue_status_add(struct vfio_ap_queue *q);
 void vfio_ap_queue_status_remove(struct vfio_ap_queue *q);
