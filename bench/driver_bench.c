@@ -11,7 +11,10 @@
  * write that in_use must veto. About 25 sysfs operations and ~400 lock
  * acquisitions.
  *
- * usage: driver_bench [iterations-per-round] [rounds]   (prints medians and the ratio)
+ * Three modes: validator on with lock_stat (what a simulated host runs:
+ * sim/lock_stat, design.md §13.4), validator on without lock_stat, and off.
+ *
+ * usage: driver_bench [iterations-per-round] [rounds]   (prints medians and the ratios)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,7 +91,8 @@ int main(int argc, char **argv)
 {
 	int iters = argc > 1 ? atoi(argv[1]) : 200, rounds = argc > 2 ? atoi(argv[2]) : 11;
 	double *on = calloc((size_t)rounds, sizeof(double)),
-	       *off = calloc((size_t)rounds, sizeof(double));
+	       *off = calloc((size_t)rounds, sizeof(double)),
+	       *stat = calloc((size_t)rounds, sizeof(double));
 	struct sim_config cfg;
 	struct sysfs *fs;
 	char err[256];
@@ -96,7 +100,7 @@ int main(int argc, char **argv)
 
 	sim_config_default(&cfg);
 	s = sim_new(&cfg, SIM_MERGED, err, sizeof(err));
-	if (!s || !on || !off)
+	if (!s || !on || !off || !stat)
 		return 1;
 	fs = sim_sysfs(s);
 	w(fs, "bus/ap/apmask", "-0x03-0x04", 0);
@@ -104,19 +108,24 @@ int main(int argc, char **argv)
 	for (int i = 0; i < 20; i++) /* warm up caches and the chain cache */
 		iteration(fs);
 	for (int k = 0; k < rounds; k++) {
-		for (int mode = 0; mode < 2; mode++) {
+		for (int mode = 0; mode < 3; mode++) {
 			double t0;
 
-			ld_set_enabled(sim_lockdep(s), mode == 0); /* no lock is held here */
+			/* no lock is held here */
+			ld_set_enabled(sim_lockdep(s), mode != 1);
+			ld_set_lock_stat(sim_lockdep(s), mode == 2);
 			t0 = now_ns();
 			for (int i = 0; i < iters; i++)
 				iteration(fs);
-			(mode == 0 ? on : off)[k] = (now_ns() - t0) / iters / 1e3;
+			(mode == 0 ? on :
+			 mode == 1 ? off :
+				     stat)[k] = (now_ns() - t0) / iters / 1e3;
 		}
 	}
 	ld_set_enabled(sim_lockdep(s), true);
 	qsort(on, (size_t)rounds, sizeof(double), cmp_d);
 	qsort(off, (size_t)rounds, sizeof(double), cmp_d);
+	qsort(stat, (size_t)rounds, sizeof(double), cmp_d);
 #ifdef VAS_LOCKDEP_OFF
 	printf("validator compiled out (-Dlockdep=false): %.1f us per iteration\n", on[rounds / 2]);
 #else
@@ -125,9 +134,13 @@ int main(int argc, char **argv)
 	printf("  validator on  %8.1f us\n  validator off %8.1f us\n  ratio on/off  %8.2fx  "
 	       "(goal <= 1.25x)\n",
 	       on[rounds / 2], off[rounds / 2], on[rounds / 2] / off[rounds / 2]);
+	printf("  on + lock_stat %7.1f us\n  ratio lock_stat on/off %5.2fx  (goal <= 1.1x)\n",
+	       stat[rounds / 2], stat[rounds / 2] / on[rounds / 2]);
 #endif
-	printf("RESULT on_us=%.2f off_us=%.2f\n", on[rounds / 2], off[rounds / 2]);
+	printf("RESULT on_us=%.2f off_us=%.2f stat_us=%.2f\n", on[rounds / 2], off[rounds / 2],
+	       stat[rounds / 2]);
 	free(on);
 	free(off);
+	free(stat);
 	return sim_free(s, err, sizeof(err)) ? 1 : 0;
 }

@@ -7,8 +7,10 @@
  *   nest2   lock A, B then unlock B, A (2 acquires per iteration)
  *   rwsem   down_read, up_read (1 acquire per iteration)
  * Modes: "on" (validator checking, chain-cache hits after the first pass),
- * "off" (ld_set_enabled(false): the same wrappers, no checking) and "raw"
- * (pthread_mutex_t / pthread_rwlock_t directly). Each (loop, mode) is run
+ * "stat" (checking plus lock_stat: two time stamps per acquire and release,
+ * docs/validator.md "Lock statistics"), "off" (ld_set_enabled(false): the
+ * same wrappers, no checking) and "raw" (pthread_mutex_t /
+ * pthread_rwlock_t directly). Each (loop, mode) is run
  * several times, interleaved to spread machine noise; the medians are
  * printed as ns per acquire with the ratios on/off and on/raw.
  *
@@ -30,8 +32,8 @@ struct bench {
 	long iters;
 };
 
-enum mode { ON, OFF, RAW, NR_MODES };
-static const char *const mode_name[] = { "on", "off", "raw" };
+enum mode { ON, STAT, OFF, RAW, NR_MODES };
+static const char *const mode_name[] = { "on", "stat", "off", "raw" };
 
 static double now_ns(void)
 {
@@ -115,7 +117,8 @@ static double run_once(struct bench *b, const struct loop *l, enum mode m)
 {
 	double t0;
 
-	ld_set_enabled(b->ctx, m == ON);
+	ld_set_enabled(b->ctx, m == ON || m == STAT);
+	ld_set_lock_stat(b->ctx, m == STAT);
 	t0 = now_ns();
 	l->fn(b, m);
 	return (now_ns() - t0) / ((double)b->iters * l->acquires);
@@ -146,7 +149,8 @@ int main(int argc, char **argv)
 	setup(&b);
 	printf("lockdep_bench: %ld iterations x %d runs, medians in ns per acquire\n", b.iters,
 	       runs);
-	printf("%-6s %8s %8s %8s %9s %9s\n", "loop", "on", "off", "raw", "on/off", "on/raw");
+	printf("%-6s %8s %8s %8s %8s %9s %9s %9s\n", "loop", "on", "stat", "off", "raw", "on/off",
+	       "on/raw", "stat/on");
 	for (size_t l = 0; l < sizeof(loops) / sizeof(loops[0]); l++) {
 		for (int r = 0; r < runs; r++)
 			for (int m = 0; m < NR_MODES; m++)
@@ -155,15 +159,16 @@ int main(int argc, char **argv)
 			qsort(&t[m * runs], (size_t)runs, sizeof(double), cmp_double);
 			med[m] = t[m * runs + runs / 2];
 		}
-		printf("%-6s %8.2f %8.2f %8.2f %8.2fx %8.2fx\n", loops[l].name, med[ON], med[OFF],
-		       med[RAW], med[ON] / med[OFF], med[ON] / med[RAW]);
+		printf("%-6s %8.2f %8.2f %8.2f %8.2f %8.2fx %8.2fx %8.2fx\n", loops[l].name,
+		       med[ON], med[STAT], med[OFF], med[RAW], med[ON] / med[OFF],
+		       med[ON] / med[RAW], med[STAT] / med[ON]);
 	}
 	ld_set_enabled(b.ctx, true);
 	ld_stats(b.ctx, &st);
 	printf("validator: %llu acquires, %llu chain hits, %llu misses, %llu graph walks, "
-	       "%u reports (modes: %s/%s/%s)\n",
+	       "%u reports (modes: %s/%s/%s/%s)\n",
 	       st.acquires, st.chain_hits, st.chain_misses, st.graph_walks, st.reports,
-	       mode_name[ON], mode_name[OFF], mode_name[RAW]);
+	       mode_name[ON], mode_name[STAT], mode_name[OFF], mode_name[RAW]);
 	free(t);
 	return st.reports ? 1 : 0;
 }

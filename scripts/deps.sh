@@ -2,7 +2,7 @@
 # Installs what building and testing vfio-ap-sim needs (Debian 12).
 # As root: apt-get install -y; otherwise prints the exact apt line.
 set -e
-PKGS="build-essential meson ninja-build pkg-config libfuse3-dev fuse3 clang clang-format python3 python3-clang-19 mdevctl udev libvirt-daemon libvirt-clients python3-pyudev"
+PKGS="build-essential meson ninja-build pkg-config libfuse3-dev fuse3 clang clang-format python3 python3-clang-19 mdevctl udev libncurses-dev tmux graphviz libvirt-daemon libvirt-clients python3-pyudev"
 # installed without their recommendations (libvirt's would pull in a whole virtualisation stack)
 NORECS="libvirt-daemon libvirt-clients python3-pyudev"
 missing=""

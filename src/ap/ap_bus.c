@@ -39,6 +39,7 @@ static void device_init(struct ap_bus *bus, struct ap_device_common *d)
 void ap_put_qdev(struct ap_queue *q)
 {
 	if (atomic_fetch_sub(&q->dev.refcount, 1) == 1) {
+		ld_sched_object_gone(q->dev.device_lock.dep.ctx, q);
 		kmutex_destroy(&q->dev.device_lock);
 		free(q);
 	}
@@ -47,6 +48,7 @@ void ap_put_qdev(struct ap_queue *q)
 static void ap_put_card(struct ap_card *c)
 {
 	if (atomic_fetch_sub(&c->dev.refcount, 1) == 1) {
+		ld_sched_object_gone(c->dev.device_lock.dep.ctx, c);
 		kmutex_destroy(&c->dev.device_lock);
 		free(c);
 	}
@@ -57,7 +59,9 @@ struct ap_queue *ap_get_qdev(struct ap_bus *bus, unsigned apqn)
 	struct ap_queue *q;
 
 	kmutex_lock(&bus->queues_lock);
-	q = bus->qtab[AP_QID_CARD(apqn)][AP_QID_QUEUE(apqn)];
+	/* a scheduler orders lookups against changes of the same row only */
+	ld_sched_access(bus->svc.ld, &bus->qtab[AP_QID_CARD(apqn)], false);
+	q = bus->qtab[AP_QID_CARD(apqn)] ? bus->qtab[AP_QID_CARD(apqn)][AP_QID_QUEUE(apqn)] : NULL;
 	if (q)
 		atomic_fetch_add(&q->dev.refcount, 1);
 	kmutex_unlock(&bus->queues_lock);
@@ -66,6 +70,7 @@ struct ap_queue *ap_get_qdev(struct ap_bus *bus, unsigned apqn)
 
 bool ap_queue_bound_to(struct ap_queue *q, struct ap_driver *drv)
 {
+	ld_sched_access(q->card->bus->svc.ld, &q->dev.driver, false);
 	return atomic_load(&q->dev.driver) == drv;
 }
 
@@ -102,10 +107,13 @@ static int ap_queue_probe(struct ap_bus *bus, struct ap_driver *drv, struct ap_q
 
 	if (devres != drvres)
 		return -ENODEV;
+	ld_sched_access(bus->svc.ld, &bus->bindings_complete, true);
 	atomic_store(&bus->bindings_complete, false); /* rearmed by every probe past the check */
+	ld_sched_access(bus->svc.ld, &q->dev.driver, true);
 	q->dev.driver = drv; /* visible to the driver's probe, as dev->driver is */
 	rc = drv->probe ? drv->probe(drv->ctx, q) : 0;
 	if (rc) {
+		ld_sched_access(bus->svc.ld, &q->dev.driver, true);
 		q->dev.driver = NULL;
 		return rc;
 	}
@@ -127,6 +135,7 @@ static void ap_queue_release_driver(struct ap_bus *bus, struct ap_queue *q)
 	ap_device_sysfs_unbound(bus, &q->dev, false, name);
 	if (drv->remove)
 		drv->remove(drv->ctx, q);
+	ld_sched_access(bus->svc.ld, &q->dev.driver, true);
 	q->dev.driver = NULL;
 	q->dev.drvdata = NULL;
 	kobject_uevent(&q->dev.kobj, KOBJ_UNBIND);
@@ -203,16 +212,19 @@ void ap_queue_device_add(struct ap_bus *bus, struct ap_card *c, unsigned apqi, b
 
 	if (fault_fail(bus->svc.faults, FAULT_AP_QUEUE) || !(q = calloc(1, sizeof(*q))))
 		return; /* the device simply does not appear (the next scan retries) */
+	ld_sched_object(bus->svc.ld, q, sizeof(*q));
 	device_init(bus, &q->dev);
 	q->card = c;
 	q->qid = AP_MKQID(c->id, apqi);
 	atomic_store(&q->config, config);
 	atomic_store(&q->chkstop, atomic_load(&c->chkstop));
-	q->online = true;
 	c->queues[apqi] = q;
 	atomic_fetch_add(&bus->nr_queues, 1);
 	ap_queue_sysfs_add(bus, q);
 	kmutex_lock(&bus->queues_lock);
+	ld_sched_access(bus->svc.ld, &bus->qtab[c->id], true);
+	if (!bus->qtab[c->id] && !(bus->qtab[c->id] = calloc(BM_BITS, sizeof(struct ap_queue *))))
+		abort(); /* the bus's lookup table cannot fail in the kernel either */
 	bus->qtab[c->id][apqi] = q;
 	kmutex_unlock(&bus->queues_lock);
 	kobject_uevent(&q->dev.kobj, KOBJ_ADD);
@@ -231,6 +243,7 @@ void ap_queue_device_del(struct ap_bus *bus, struct ap_queue *q)
 	ap_queue_release_driver(bus, q);
 	kmutex_unlock(&q->dev.device_lock);
 	kmutex_lock(&bus->queues_lock);
+	ld_sched_access(bus->svc.ld, &bus->qtab[AP_QID_CARD(q->qid)], true);
 	bus->qtab[AP_QID_CARD(q->qid)][AP_QID_QUEUE(q->qid)] = NULL;
 	kmutex_unlock(&bus->queues_lock);
 	q->card->queues[AP_QID_QUEUE(q->qid)] = NULL;
@@ -255,18 +268,21 @@ struct ap_card *ap_card_device_add(struct ap_bus *bus, unsigned apid)
 
 	if (fault_fail(bus->svc.faults, FAULT_AP_CARD) || !(c = calloc(1, sizeof(*c))))
 		return NULL;
+	ld_sched_object(bus->svc.ld, c, sizeof(*c));
 	device_init(bus, &c->dev);
 	c->bus = bus;
 	c->id = apid;
 	if (ap_hw_card_info(bus->hw, apid, &c->type, &c->kind, &config, &chkstop)) {
+		ld_sched_object_gone(bus->svc.ld, c);
 		kmutex_destroy(&c->dev.device_lock);
 		free(c);
 		return NULL;
 	}
 	atomic_store(&c->config, config);
 	atomic_store(&c->chkstop, chkstop);
+	/* design.md §3.6: S, M, N, and the kind's bit (CCA with its full function set) */
 	c->functions = 0x80000000u | 0x40000000u | 0x02000000u |
-		       (c->kind == AP_KIND_CCA	? 0x10000000u :
+		       (c->kind == AP_KIND_CCA	? 0x10800000u :
 			c->kind == AP_KIND_EP11 ? 0x04000000u :
 						  0x08000000u);
 	bus->cards[apid] = c;
@@ -274,7 +290,6 @@ struct ap_card *ap_card_device_add(struct ap_bus *bus, unsigned apid)
 	ap_card_sysfs_add(bus, c);
 	kobject_uevent(&c->dev.kobj, KOBJ_ADD);
 	kmutex_lock(&c->dev.device_lock);
-	c->online = true;
 	ap_card_attach(bus, c);
 	kmutex_unlock(&c->dev.device_lock);
 	return c;
@@ -488,12 +503,13 @@ void ap_bus_bindings(struct ap_bus *bus, unsigned *bound, unsigned *total)
 	*bound = *total = 0;
 	kmutex_lock(&bus->queues_lock);
 	for (unsigned a = 0; a < BM_BITS; a++)
-		for (unsigned d = 0; d < BM_BITS; d++) {
+		for (unsigned d = 0; bus->qtab[a] && d < BM_BITS; d++) {
 			struct ap_queue *q = bus->qtab[a][d];
 
 			if (!q)
 				continue;
 			(*total)++;
+			ld_sched_access(bus->svc.ld, &q->dev.driver, false);
 			if (q->dev.driver) /* racy snapshot, as the kernel's counter */
 				(*bound)++;
 		}

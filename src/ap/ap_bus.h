@@ -88,7 +88,6 @@ struct ap_card {
 	unsigned functions;
 	/* written by scans (under scan_mutex); read without a lock by shows */
 	atomic_bool config, chkstop;
-	bool online GUARDED_BY(dev.device_lock); /* zcrypt online state */
 	atomic_ullong request_count;
 	struct ap_queue *queues[BM_BITS] GUARDED_BY(bus->scan_mutex);
 };
@@ -99,7 +98,6 @@ struct ap_queue {
 	unsigned qid;
 	/* written by scans (under scan_mutex); read without a lock by shows */
 	atomic_bool config, chkstop;
-	bool online; /* zcrypt online state */
 	atomic_ullong request_count;
 };
 
@@ -115,7 +113,8 @@ struct ap_bus {
 	struct ap_config_info qci GUARDED_BY(scan_mutex);
 	struct ap_config_info qci_old GUARDED_BY(scan_mutex);
 	struct ap_card *cards[BM_BITS] GUARDED_BY(scan_mutex);
-	struct ap_queue *qtab[BM_BITS][BM_BITS] GUARDED_BY(queues_lock); /* lookup by APQN */
+	/* lookup by APQN: one row of BM_BITS per APID, allocated with its first queue */
+	struct ap_queue **qtab[BM_BITS] GUARDED_BY(queues_lock);
 	struct list_head drivers GUARDED_BY_ANY(scan_mutex, perms_mutex);
 	atomic_ullong scans;
 	atomic_ullong bindings_complete_count; /* BINDINGS=complete events sent (COMPLETECOUNT) */

@@ -90,6 +90,14 @@ void ap_hw_qci(struct ap_hw *hw, struct ap_config_info *out);
 int ap_hw_card_info(struct ap_hw *hw, unsigned apid, int *type, char *kind, bool *config,
 		    bool *chkstop);
 
+/*
+ * A zcrypt query (CPRB) sent to an APQN: 0 with the card's firmware
+ * answer in *fw (serial resolved, the registers as that domain has them,
+ * nomk empty), or -ENODEV if the APQN cannot be operated (not configured,
+ * deconfigured, check-stopped).
+ */
+int ap_hw_card_query(struct ap_hw *hw, unsigned apqn, struct ap_card_fw *fw);
+
 /* The instructions. tapq/zapq return the APQSW. */
 uint32_t ap_hw_tapq(struct ap_hw *hw, unsigned apqn);
 uint32_t ap_hw_zapq(struct ap_hw *hw, unsigned apqn);

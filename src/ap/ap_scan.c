@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -241,8 +242,10 @@ void ap_bus_shutdown(struct ap_bus *bus)
 	ap_scan_unlock(bus);
 }
 
-void ap_bus_destroy(struct ap_bus *bus)
+void ap_bus_destroy(struct ap_bus *bus) GUARD_EXEMPT("the bus is unpublished: every device is gone")
 {
+	for (unsigned a = 0; a < BM_BITS; a++)
+		free(bus->qtab[a]);
 	kmutex_destroy(&bus->queues_lock);
 	kmutex_destroy(&bus->perms_mutex);
 	kmutex_destroy(&bus->scan_mutex);

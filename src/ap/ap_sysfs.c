@@ -325,9 +325,6 @@ SYSFS_SHOW(card_show)
 	struct ap_card *c = priv;
 
 	switch (attr->arg) {
-	case 0:
-		return snprintf(buf, SYSFS_PAGE, "CEX%d%c\n", c->type - AP_DEVICE_TYPE_CEX4 + 4,
-				c->kind);
 	case 1:
 	case 2:
 		return snprintf(buf, SYSFS_PAGE, "%d\n", c->type);
@@ -421,7 +418,6 @@ static int queue_uevent(const struct kobj *k, struct kobj_uevent_env *env)
 }
 
 static const struct sysfs_attr card_attrs[] = {
-	{ .name = "type", .mode = 0444, .show = card_show, .arg = 0 },
 	{ .name = "hwtype", .mode = 0444, .show = card_show, .arg = 1 },
 	{ .name = "raw_hwtype", .mode = 0444, .show = card_show, .arg = 2 },
 	{ .name = "depth", .mode = 0444, .show = card_show, .arg = 3 },
@@ -527,32 +523,13 @@ int ap_queue_sysfs_add(struct ap_bus *bus, struct ap_queue *q)
 	return sysfs_add_link(fs, bus->devices_dir, name, q->dev.dir);
 }
 
-/* --- binding state: driver links and the zcrypt `online` attribute --- */
-
 /*
- * No device_lock here: the attribute is removed under device_lock, and the
- * removal waits for running shows.
+ * --- binding state: driver links ---
+ *
+ * The attributes a driver adds while it has the device (zcrypt's online,
+ * type, load, ...; vfio_ap's status) are the driver's own: its probe adds
+ * them and its remove takes them away.
  */
-SYSFS_SHOW(online_show)
-{
-	struct ap_device_common *d = priv;
-
-	return snprintf(buf, SYSFS_PAGE, "%d\n", d->driver != NULL);
-}
-
-/* online (card or queue, while bound to zcrypt): "%d", EINVAL unless 0 or 1. */
-SYSFS_STORE(online_store)
-{
-	int v;
-
-	if (vas_sscanf_int(buf, 10, &v) || (v != 0 && v != 1))
-		return -EINVAL;
-	return (ssize_t)count;
-}
-
-static const struct sysfs_attr online_attr = {
-	.name = "online", .mode = 0644, .show = online_show, .store = online_store
-};
 
 void ap_device_sysfs_bound(struct ap_bus *bus, struct ap_device_common *d, bool is_card,
 			   const char *name)
@@ -561,8 +538,6 @@ void ap_device_sysfs_bound(struct ap_bus *bus, struct ap_device_common *d, bool 
 
 	sysfs_add_link(fs, d->dir, "driver", d->driver->dir);
 	sysfs_add_link(fs, d->driver->dir, name, d->dir);
-	if (d->driver->flags & AP_DRIVER_FLAG_DEFAULT)
-		sysfs_add_file(fs, d->dir, &online_attr, d);
 	(void)is_card;
 }
 
@@ -571,7 +546,6 @@ void ap_device_sysfs_unbound(struct ap_bus *bus, struct ap_device_common *d, boo
 {
 	struct sysfs *fs = bus->svc.fs;
 
-	sysfs_remove_name(fs, d->dir, "online");
 	sysfs_remove_name(fs, d->dir, "driver");
 	if (d->driver->dir)
 		sysfs_remove_name(fs, d->driver->dir, name);

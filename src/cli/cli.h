@@ -29,6 +29,10 @@ int vas_cmd_sandbox(int argc, char **argv);
 int vas_cmd_demo(int argc, char **argv);
 /* src/cli/torture.c: the stress harness (src/torture/, docs/torture.md) */
 int vas_cmd_torture(int argc, char **argv);
+/* src/cli/explore.c: the deadlock explorer (src/explore/, docs/explorer.md) */
+int vas_cmd_explore(int argc, char **argv);
+/* src/cli/top.c: the adapter x domain grid of a sysfs root (docs/top.md) */
+int vas_cmd_top(int argc, char **argv);
 
 /*
  * Reports a getopt_long error for subcommand cmd: the unknown option or

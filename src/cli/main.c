@@ -5,8 +5,9 @@
  *
  * Subcommands are a const table; `SUBCOMMAND --help` is each subcommand's
  * business. `mount` needs the FUSE adapter, which is linked in only when
- * libfuse3 is there: without it the entry (and `sandbox`'s) says so and exits 2. `torture` is the stress harness
- * (src/cli/torture.c over src/torture/).
+ * libfuse3 is there: without it the entry (and `sandbox`'s) says so and exits 2. `torture` is the
+ * stress harness (src/cli/torture.c over src/torture/); `top` the grid view of a sysfs root
+ * (src/cli/top*.c).
  */
 #include <getopt.h>
 #include <stdbool.h>
@@ -53,8 +54,12 @@ static const struct subcmd {
 	  "uevents (docs/sandbox.md)" },
 	{ "demo", vas_cmd_demo, "demo [--in-process | --mount]",
 	  "a guided walk-through on the default host" },
+	{ "explore", vas_cmd_explore, "explore [OPTIONS] OP [OP...] | --all-pairs | --replay STR",
+	  "explore every schedule of concurrent operations for deadlocks (docs/explorer.md)" },
 	{ "torture", vas_cmd_torture, "torture [OPTIONS]",
 	  "concurrent stress run with invariant checks and a watchdog (docs/torture.md)" },
+	{ "top", vas_cmd_top, "top [--once] [--interval S] [SYSFS_ROOT]",
+	  "the adapter x domain grid, mdevs, guests and locks of a sysfs root (docs/top.md)" },
 };
 
 static void help(void)

@@ -15,10 +15,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/nl_uevent.h"
@@ -202,6 +204,17 @@ int vas_cmd_mount(int argc, char **argv)
 		rc = 2;
 		goto out;
 	}
+	/*
+	 * glibc's malloc reads /sys/devices/system/cpu/online when a ninth
+	 * arena is first wanted (many worker threads allocating at once).
+	 * With the tree bound over /sys (a private namespace, design.md
+	 * §11.4) that read is a request to this very server, made by a worker
+	 * that should be answering requests: the server hung in fuse-udev.
+	 * Fixing the limit now (glibc's default, 8 per CPU) means it is never
+	 * read again.
+	 */
+	mallopt(M_ARENA_MAX,
+		8 * (int)(sysconf(_SC_NPROCESSORS_ONLN) > 0 ? sysconf(_SC_NPROCESSORS_ONLN) : 1));
 	a.foreground = h->verbose;
 	a.fuse_opts = h->opts;
 	a.arg = h;

@@ -241,8 +241,8 @@ static int wait_forwarding(pid_t pid)
  */
 static void holder(struct sandbox *sb, int up, int down)
 {
-	const int flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID |
-			  CLONE_NEWIPC | CLONE_NEWUTS;
+	const int flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWIPC |
+			  CLONE_NEWUTS;
 	int rc = unshare(flags) ? -errno : 0, life[2];
 	struct pollfd alive = { .events = POLLIN };
 	pid_t init;

@@ -2,8 +2,9 @@
 /*
  * fuse_ops.c - the FUSE low-level operations over a sysfs tree, with the
  * file semantics kernfs gives sysfs (design.md §11):
- *  - modes 0444/0200/0644 for attributes, 0755 for directories, 0777 for
- *    links, owner root; st_size 4096 for attributes;
+ *  - modes 0444/0200/0644/0600 for attributes, 0755 for directories, 0777
+ *    for links, owner root; st_size 4096 for attributes, the current length
+ *    for ranged ones (so tail and tail -f find the end);
  *  - open enforces access itself, for root too: reading a write-only
  *    attribute is EACCES; other users get only the "other" bits (none of
  *    them may write); creating any name is EACCES, removing one EPERM;
@@ -11,6 +12,10 @@
  *  - attributes are direct_io: a read at offset 0 (or the first read) runs
  *    show and keeps the page in the open file, later offsets are served
  *    from it; a write is one store call, answered with its count or errno;
+ *  - ranged attributes (the long sim/ files, design.md §13.4) keep nothing:
+ *    every read asks the attribute for its byte range, so a reader that
+ *    holds the file open and reads on from its offset gets what was
+ *    appended since, and a text of megabytes is read in pieces;
  *  - entries and attributes are never cached (timeouts 0), so a removed
  *    device disappears and a created one appears at once.
  * Directory listings are snapshots taken at opendir. An open attribute
@@ -30,6 +35,7 @@
 /* An open attribute. */
 struct open_file {
 	struct sysfs_node *node; /* referenced */
+	bool ranged;		 /* read by byte range, no page kept (const) */
 	struct kmutex mutex;	 /* "&of->mutex": guards page and len, a leaf */
 	char *page GUARDED_BY(mutex);
 	ssize_t len GUARDED_BY(mutex); /* -1 until the first show */
@@ -76,7 +82,8 @@ static int fill_stat(struct vas_fuse_ctx *c, struct sysfs_node *n, struct stat *
 	st->st_blksize = SYSFS_PAGE;
 	st->st_atim = st->st_mtim = st->st_ctim = c->t0;
 	if (ss.type == SYSFS_FILE) {
-		st->st_size = SYSFS_PAGE;
+		len = ss.ranged ? sysfs_node_size(c->fs, n) : SYSFS_PAGE;
+		st->st_size = len < 0 ? 0 : len;
 	} else if (ss.type == SYSFS_LINK) {
 		len = sysfs_node_readlink(c->fs, n, link, sizeof(link));
 		st->st_size = len < 0 ? 0 : len;
@@ -310,8 +317,11 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	struct vas_fuse_ctx *c = ctx_of(req);
 	struct sysfs_node *n = node_of(c, ino);
 	struct open_file *of;
+	struct sysfs_stat st;
 	int rc = may_open(c, req, n, fi->flags);
 
+	if (!rc && sysfs_node_stat(c->fs, n, &st))
+		rc = -ENOENT;
 	if (rc) {
 		fuse_reply_err(req, -rc);
 		return;
@@ -323,6 +333,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	}
 	sysfs_node_get(n);
 	of->node = n;
+	of->ranged = st.ranged;
 	kmutex_init(&of->mutex, c->ld, "&of->mutex");
 	of->len = -1;
 	fi->fh = (uintptr_t)of;
@@ -354,6 +365,25 @@ static int refill(struct vas_fuse_ctx *c, struct open_file *of)
 	return 0;
 }
 
+/* A ranged attribute: the byte range asked for, straight from the attribute. */
+static void read_ranged(fuse_req_t req, struct vas_fuse_ctx *c, struct open_file *of, size_t size,
+			off_t off)
+{
+	char *out = malloc(size ? size : 1);
+	ssize_t r;
+
+	if (!out) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	r = sysfs_node_read(c->fs, of->node, out, size, off);
+	if (r < 0)
+		fuse_reply_err(req, (int)-r);
+	else
+		fuse_reply_buf(req, out, (size_t)r);
+	free(out);
+}
+
 static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		    struct fuse_file_info *fi)
 {
@@ -364,6 +394,10 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	bool fresh;
 	int rc;
 
+	if (of->ranged) {
+		read_ranged(req, c, of, size, off);
+		return;
+	}
 	kmutex_lock(&of->mutex);
 	fresh = of->len < 0;
 	kmutex_unlock(&of->mutex);

@@ -13,6 +13,7 @@
  * operation, -EINVAL specification; -EOPNOTSUPP means "exit to user space".
  */
 #include "kvm/kvm.h"
+#include "lockdep/sched.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -70,6 +71,7 @@ struct kvm *kvm_create(struct ld_ctx *ld, unsigned id, enum crycb_format fmt)
 
 	if (!kvm)
 		return NULL;
+	ld_sched_object(ld, kvm, sizeof(*kvm));
 	kvm->id = id;
 	kmutex_init(&kvm->lock, ld, "&kvm->lock");
 	krwsem_init(&kvm->crypto.pqap_hook_rwsem, ld, "&kvm->arch.crypto.pqap_hook_rwsem");
@@ -86,6 +88,7 @@ unsigned kvm_destroy(struct kvm *kvm)
 
 	kmutex_destroy(&kvm->res_lock);
 	krwsem_destroy(&kvm->crypto.pqap_hook_rwsem);
+	ld_sched_object_gone(kvm->lock.dep.ctx, kvm);
 	kmutex_destroy(&kvm->lock);
 	free(kvm);
 	return leaks;

@@ -201,6 +201,8 @@ enum ld_verdict ld_release(struct ld_map *map, int want, const struct ld_site *s
 		ld_report_flush(ctx, t);
 	}
 	ghost = t->held[i].ghost;
+	if (!ghost && ld_stat_on(ctx))
+		ld_stat_released(t, i);
 	ld_held_remove(t, i);
 	return ghost ? LD_SKIP : LD_GO;
 }

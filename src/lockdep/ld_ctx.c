@@ -38,6 +38,7 @@ static void thread_drop_locked(struct ld_ctx *ctx, struct ld_thread *t) CALLER_H
 		}
 	}
 	fold_counts(&ctx->dead, &t->cnt);
+	ld_stat_thread_drop(ctx, t);
 	free(t);
 }
 
@@ -127,6 +128,8 @@ struct ld_ctx *ld_ctx_new(void)
 		return NULL;
 	}
 	pthread_mutex_init(&ctx->lock, NULL);
+	ctx->tick0 = ld_ticks();
+	ctx->ns0 = ld_mono_ns();
 #ifndef VAS_LOCKDEP_OFF
 	ctx->enabled = true;
 #endif
@@ -142,8 +145,10 @@ void ld_ctx_free(struct ld_ctx *ctx) GUARD_EXEMPT("teardown: no thread uses the 
 	pthread_key_delete(ctx->key);
 	for (t = ctx->threads; t; t = n) {
 		n = t->next;
+		ld_stat_thread_drop(ctx, t);
 		free(t);
 	}
+	ld_stat_free(ctx);
 	ld_report_free_all(ctx);
 	ld_graph_free(ctx);
 	ld_class_free_all(ctx);

@@ -57,6 +57,7 @@ static inline enum ld_verdict ld_acquire_fast(struct ld_map *map, int rtype,
 	h->trylock = h->ghost = false;
 	h->rank = (signed char)rank;
 	h->pins = 0;
+	t->stamp[t->depth - 1] = 0;
 	ld_rank_get(t, rank);
 	ld_held_write_end(t);
 	ld_fast_count(&t->cnt.acquires);
@@ -73,6 +74,8 @@ static inline enum ld_verdict ld_release_fast(struct ld_map *map, int want,
 	if (!h || h->map != map || h->pins || h->ghost || t->overflow ||
 	    (want >= 0 && (want == LD_W) != (h->rtype == LD_W)))
 		return ld_release(map, want, site);
+	if (__builtin_expect(ld_stat_on(map->ctx), 0))
+		ld_stat_released(t, t->depth - 1);
 	ld_held_write_begin(t);
 	ld_rank_put(t, h->rank);
 	t->depth--;

@@ -36,6 +36,7 @@ void ld_held_push(struct ld_thread *t, const struct ld_held *h)
 		return;
 	}
 	ld_held_write_begin(t);
+	t->stamp[t->depth] = 0;
 	t->held[t->depth++] = *h;
 	ld_rank_get(t, h->rank);
 	ld_held_write_end(t);
@@ -49,6 +50,8 @@ void ld_held_remove(struct ld_thread *t, int i)
 	ld_held_write_begin(t);
 	ld_rank_put(t, t->held[i].rank);
 	memmove(&t->held[i], &t->held[i + 1], (size_t)(t->depth - i - 1) * sizeof(t->held[0]));
+	memmove(&t->stamp[i], &t->stamp[i + 1], (size_t)(t->depth - i - 1) * sizeof(t->stamp[0]));
+	memmove(&t->lst[i], &t->lst[i + 1], (size_t)(t->depth - i - 1) * sizeof(t->lst[0]));
 	t->depth--;
 	key = i ? t->held[i - 1].chain_key : 0;
 	for (j = i; j < t->depth; j++) {
@@ -169,6 +172,53 @@ char *ld_held_dump(struct ld_ctx *ctx)
 	}
 	pthread_mutex_unlock(&ctx->lock);
 	free(all);
+	free(copy);
+	return b.p ? b.p : strdup("");
+}
+
+/* The record of thread who, or NULL; ctx->lock held. */
+static struct ld_thread *record_of(struct ld_ctx *ctx, pthread_t who) CALLER_HOLDS(ctx->lock)
+{
+	struct ld_thread *t;
+
+	for (t = ctx->threads; t; t = t->next)
+		if (pthread_equal(t->self, who))
+			return t;
+	return NULL;
+}
+
+int ld_held_classes(struct ld_ctx *ctx, pthread_t who, const char **names, int max)
+{
+	struct ld_thread *t, *copy = malloc(sizeof(*copy));
+	int n = 0;
+
+	if (!copy)
+		return 0;
+	pthread_mutex_lock(&ctx->lock);
+	t = record_of(ctx, who);
+	if (t) {
+		snapshot(t, copy);
+		for (n = 0; n < copy->depth && n < max; n++)
+			names[n] = copy->held[n].cls->name;
+	}
+	pthread_mutex_unlock(&ctx->lock);
+	free(copy);
+	return n;
+}
+
+char *ld_held_dump_thread(struct ld_ctx *ctx, pthread_t who)
+{
+	struct ld_thread *t, *copy = malloc(sizeof(*copy));
+	struct ld_buf b = { 0 };
+
+	pthread_mutex_lock(&ctx->lock);
+	t = record_of(ctx, who);
+	if (t && copy) {
+		snapshot(t, copy);
+		if (copy->depth)
+			ld_put_held(&b, copy);
+	}
+	pthread_mutex_unlock(&ctx->lock);
 	free(copy);
 	return b.p ? b.p : strdup("");
 }

@@ -20,11 +20,14 @@
 #include "lockdep/lockdep.h"
 #include "lockdep/sched.h"
 
-#define LD_MAX_DEPTH 48	  /* held locks per thread (kernel: MAX_LOCK_DEPTH) */
-#define LD_MAX_RANKS 64	  /* declared order entries (one bit each) */
-#define LD_MAX_SUBCLASS 8 /* kmutex_lock_nested subclasses 0..7 */
-#define LD_CLASS_HASH 256 /* buckets of the name -> class table */
-#define LD_MAX_PATH 64	  /* longest cycle printed */
+#define LD_MAX_DEPTH 48	   /* held locks per thread (kernel: MAX_LOCK_DEPTH) */
+#define LD_MAX_RANKS 64	   /* declared order entries (one bit each) */
+#define LD_MAX_SUBCLASS 8  /* kmutex_lock_nested subclasses 0..7 */
+#define LD_CLASS_HASH 256  /* buckets of the name -> class table */
+#define LD_MAX_PATH 64	   /* longest cycle printed */
+#define LD_LSTAT_CHUNK 16  /* lock_stat: classes per per-thread chunk */
+#define LD_LSTAT_CHUNKS 64 /* chunks per thread: statistics for class ids < 1024 */
+#define LD_LSTAT_POINTS 4  /* contention points kept per class and thread */
 
 /* How a lock is taken (lockdep's W / r / R). */
 enum ld_rtype { LD_W = 0, LD_READ = 1, LD_RREAD = 2 };
@@ -79,6 +82,26 @@ struct ld_tcount {
 	unsigned long long acquires, hits, misses;
 };
 
+/*
+ * lock_stat (ld_stat.c): one class as seen by one thread. Times are in
+ * ticks of ld_ticks(). Index [0] is exclusive (write) use, [1] shared
+ * (read). Every field is a 64-bit word written by the owner thread with
+ * relaxed atomic stores and read by others with relaxed atomic loads.
+ */
+struct ld_ltime {
+	uint64_t nr, min, max, total;
+};
+struct ld_lpoint {
+	uint64_t n; /* 0: slot free */
+	const char *file, *func;
+	uint64_t line;
+};
+struct ld_lstat {
+	struct ld_ltime wait[2], hold[2];
+	uint64_t con_bounces[2], acq_bounces[2];
+	struct ld_lpoint point[LD_LSTAT_POINTS];
+};
+
 /* A thread's record in one context (pthread key of the context). */
 struct ld_thread {
 	struct ld_ctx *ctx;
@@ -94,6 +117,14 @@ struct ld_thread {
 	unsigned pin_serial;
 	struct ld_tcount cnt;
 	struct ld_held held[LD_MAX_DEPTH];
+	/* lock_stat: when each held lock was acquired (ticks, 0: unknown); owner only */
+	uint64_t stamp[LD_MAX_DEPTH];
+	/* lock_stat: the record each held lock's hold time goes to (valid with its stamp) */
+	struct ld_lstat *lst[LD_MAX_DEPTH];
+	/* lock_stat: the statistics generation these chunks belong to (atomic) */
+	unsigned lstat_gen;
+	/* lock_stat chunks by class id / LD_LSTAT_CHUNK; published with release */
+	struct ld_lstat *lstat[LD_LSTAT_CHUNKS];
 	struct ld_thread *next GUARDED_BY(ctx->lock); /* ctx->threads */
 };
 
@@ -145,6 +176,12 @@ struct ld_ctx {
 	struct ld_set report_keys G;
 	void (*sink)(void *arg, const char *line) G;
 	void *sink_arg G;
+
+	/* lock_stat (ld_stat.c) */
+	bool lock_stat;	    /* collecting; relaxed atomic */
+	unsigned lstat_gen; /* bumped by a clear; atomic, written under lock */
+	struct ld_lstat *lstat_dead[LD_LSTAT_CHUNKS] G; /* threads that left, this generation */
+	uint64_t tick0, ns0; /* ld_ticks() and CLOCK_MONOTONIC at creation (const) */
 
 	/* the controlled scheduler (sched.h): set while no other thread runs */
 	const struct ld_sched_ops *sched;
@@ -270,6 +307,46 @@ static inline void ld_rank_put(struct ld_thread *t, int rank)
 /* Another thread holding map (best effort), NULL if none; ctx->lock held. */
 const struct ld_thread *ld_held_elsewhere(struct ld_ctx *ctx, const struct ld_thread *self,
 					  const struct ld_map *map) CALLER_HOLDS(ctx->lock);
+
+/* ld_stat.c: lock_stat */
+#if defined(__x86_64__) || defined(__i386__)
+#include <x86intrin.h>
+#endif
+#include <time.h>
+static inline uint64_t ld_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+/*
+ * A cheap monotonic time stamp, never 0: the invariant time-stamp counter
+ * where the CPU has one (about 20 ns, where clock_gettime costs 70 ns on a
+ * KVM guest), CLOCK_MONOTONIC elsewhere. Scaled to ns only when read.
+ */
+static inline uint64_t ld_ticks(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	return __rdtsc() | 1;
+#else
+	return ld_mono_ns() | 1;
+#endif
+}
+static inline bool ld_stat_on(struct ld_ctx *ctx)
+{
+	return __atomic_load_n(&ctx->lock_stat, __ATOMIC_RELAXED);
+}
+/*
+ * After a lock was really acquired (the held entry is on top of the stack):
+ * stamps the hold start; t0 is when the thread found it busy (0: it was
+ * free), which records a contention at site.
+ */
+void ld_stat_acquired(struct ld_map *map, uint64_t t0, const struct ld_site *site);
+/* Before held entry i is dropped: records its hold time. */
+void ld_stat_released(struct ld_thread *t, int i);
+void ld_stat_thread_drop(struct ld_ctx *ctx, struct ld_thread *t) CALLER_HOLDS(ctx->lock);
+void ld_stat_free(struct ld_ctx *ctx);
 
 /* ld_check.c */
 enum ld_verdict { LD_GO = 0, LD_SKIP = 1 };

@@ -40,6 +40,7 @@ void kmutex_init(struct kmutex *m, struct ld_ctx *ctx, const char *name)
 	m->dep.ctx = ctx;
 	m->dep.cls = NULL;
 	m->dep.name = name;
+	m->dep.last_tid = 0;
 	m->owned = 0;
 	if (ld_on(ctx))
 		ld_class_of(&m->dep, 0);
@@ -56,11 +57,34 @@ void kmutex_destroy_at(struct kmutex *m, struct ld_site s)
 	pthread_mutex_destroy(&m->m);
 }
 
+/*
+ * The lock_stat way of taking the mutex (after the validator said go): a
+ * failed trylock is a contention, timed from there until the lock is ours.
+ */
+static void __attribute__((noinline))
+lock_timed(struct kmutex *m, const struct ld_site *s) NO_THREAD_SAFETY_ANALYSIS
+{
+	uint64_t t0 = 0;
+
+	if (pthread_mutex_trylock(&m->m)) {
+		t0 = ld_ticks();
+		pthread_mutex_lock(&m->m);
+	}
+	set_owner(m);
+	ld_stat_acquired(&m->dep, t0, s);
+}
+
 void kmutex_lock_at(struct kmutex *m, struct ld_site s) NO_THREAD_SAFETY_ANALYSIS
 {
 	ld_sched_before(&m->dep, LD_SCHED_LOCK, m);
-	if (ld_on(m->dep.ctx) && ld_acquire_fast(&m->dep, LD_W, &s) == LD_SKIP)
-		return;
+	if (ld_on(m->dep.ctx)) {
+		if (ld_acquire_fast(&m->dep, LD_W, &s) == LD_SKIP)
+			return;
+		if (__builtin_expect(ld_stat_on(m->dep.ctx), 0)) {
+			lock_timed(m, &s);
+			return;
+		}
+	}
 	pthread_mutex_lock(&m->m);
 	set_owner(m);
 }
@@ -69,8 +93,14 @@ void kmutex_lock_nested_at(struct kmutex *m, unsigned subclass,
 			   struct ld_site s) NO_THREAD_SAFETY_ANALYSIS
 {
 	ld_sched_before(&m->dep, LD_SCHED_LOCK, m);
-	if (ld_on(m->dep.ctx) && ld_acquire(&m->dep, LD_W, subclass, false, &s) == LD_SKIP)
-		return;
+	if (ld_on(m->dep.ctx)) {
+		if (ld_acquire(&m->dep, LD_W, subclass, false, &s) == LD_SKIP)
+			return;
+		if (ld_stat_on(m->dep.ctx)) {
+			lock_timed(m, &s);
+			return;
+		}
+	}
 	pthread_mutex_lock(&m->m);
 	set_owner(m);
 }
@@ -81,8 +111,11 @@ bool kmutex_trylock_at(struct kmutex *m, struct ld_site s) NO_THREAD_SAFETY_ANAL
 	if (pthread_mutex_trylock(&m->m))
 		return false;
 	set_owner(m);
-	if (ld_on(m->dep.ctx))
+	if (ld_on(m->dep.ctx)) {
 		ld_acquire(&m->dep, LD_W, 0, true, &s);
+		if (ld_stat_on(m->dep.ctx))
+			ld_stat_acquired(&m->dep, 0, &s);
+	}
 	return true;
 }
 

@@ -27,6 +27,7 @@ void krwsem_init(struct krwsem *s, struct ld_ctx *ctx, const char *name)
 	s->dep.ctx = ctx;
 	s->dep.cls = NULL;
 	s->dep.name = name;
+	s->dep.last_tid = 0;
 	if (ld_on(ctx))
 		ld_class_of(&s->dep, 0);
 }
@@ -46,45 +47,77 @@ void krwsem_destroy_at(struct krwsem *s, struct ld_site site)
 	pthread_mutex_destroy(&s->m);
 }
 
-/* Takes a read hold; queued writers block new readers unless recursive. */
-static void read_lock(struct krwsem *s, bool recursive)
+/*
+ * Takes a read hold; queued writers block new readers unless recursive.
+ * Returns when it found the rwsem busy (ld_ticks(); 0: it was free, or
+ * timed is false).
+ */
+static uint64_t read_lock(struct krwsem *s, bool recursive, bool timed)
 {
+	uint64_t t0 = 0;
+
 	pthread_mutex_lock(&s->m);
+	if (timed && (s->writer || (!recursive && s->writers_waiting)))
+		t0 = ld_ticks();
 	while (s->writer || (!recursive && s->writers_waiting))
 		pthread_cond_wait(&s->cond, &s->m);
 	s->readers++;
 	pthread_mutex_unlock(&s->m);
+	return t0;
+}
+
+/* The read acquisitions: validator first, then the lock (timed for lock_stat). */
+static void down_read_common(struct krwsem *s, int rtype, const struct ld_site *site)
+{
+	bool timed = false;
+
+	if (ld_on(s->dep.ctx)) {
+		if (ld_acquire_fast(&s->dep, rtype, site) == LD_SKIP)
+			return;
+		timed = ld_stat_on(s->dep.ctx);
+	}
+	if (!timed) {
+		read_lock(s, rtype == LD_RREAD, false);
+		return;
+	}
+	ld_stat_acquired(&s->dep, read_lock(s, rtype == LD_RREAD, true), site);
 }
 
 void down_read_at(struct krwsem *s, struct ld_site site) NO_THREAD_SAFETY_ANALYSIS
 {
 	ld_sched_before(&s->dep, LD_SCHED_DOWN_READ, s);
-	if (ld_on(s->dep.ctx) && ld_acquire_fast(&s->dep, LD_READ, &site) == LD_SKIP)
-		return;
-	read_lock(s, false);
+	down_read_common(s, LD_READ, &site);
 }
 
 void down_read_recursive_at(struct krwsem *s, struct ld_site site) NO_THREAD_SAFETY_ANALYSIS
 {
 	ld_sched_before(&s->dep, LD_SCHED_DOWN_READ_RECURSIVE, s);
-	if (ld_on(s->dep.ctx) && ld_acquire_fast(&s->dep, LD_RREAD, &site) == LD_SKIP)
-		return;
-	read_lock(s, true);
+	down_read_common(s, LD_RREAD, &site);
 }
 
 void down_write_at(struct krwsem *s, struct ld_site site) NO_THREAD_SAFETY_ANALYSIS
 {
+	uint64_t t0 = 0;
+	bool timed = false;
+
 	ld_sched_before(&s->dep, LD_SCHED_DOWN_WRITE, s);
-	if (ld_on(s->dep.ctx) && ld_acquire_fast(&s->dep, LD_W, &site) == LD_SKIP)
-		return;
+	if (ld_on(s->dep.ctx)) {
+		if (ld_acquire_fast(&s->dep, LD_W, &site) == LD_SKIP)
+			return;
+		timed = ld_stat_on(s->dep.ctx);
+	}
 	pthread_mutex_lock(&s->m);
 	s->writers_waiting++;
+	if (timed && (s->writer || s->readers))
+		t0 = ld_ticks();
 	while (s->writer || s->readers)
 		pthread_cond_wait(&s->cond, &s->m);
 	s->writers_waiting--;
 	s->writer = 1;
 	s->wowner = pthread_self();
 	pthread_mutex_unlock(&s->m);
+	if (timed)
+		ld_stat_acquired(&s->dep, t0, &site);
 }
 
 bool down_read_trylock_at(struct krwsem *s, struct ld_site site) NO_THREAD_SAFETY_ANALYSIS
@@ -97,8 +130,11 @@ bool down_read_trylock_at(struct krwsem *s, struct ld_site site) NO_THREAD_SAFET
 	if (ok)
 		s->readers++;
 	pthread_mutex_unlock(&s->m);
-	if (ok && ld_on(s->dep.ctx))
+	if (ok && ld_on(s->dep.ctx)) {
 		ld_acquire(&s->dep, LD_READ, 0, true, &site);
+		if (ld_stat_on(s->dep.ctx))
+			ld_stat_acquired(&s->dep, 0, &site);
+	}
 	return ok;
 }
 
@@ -114,8 +150,11 @@ bool down_write_trylock_at(struct krwsem *s, struct ld_site site) NO_THREAD_SAFE
 		s->wowner = pthread_self();
 	}
 	pthread_mutex_unlock(&s->m);
-	if (ok && ld_on(s->dep.ctx))
+	if (ok && ld_on(s->dep.ctx)) {
 		ld_acquire(&s->dep, LD_W, 0, true, &site);
+		if (ld_stat_on(s->dep.ctx))
+			ld_stat_acquired(&s->dep, 0, &site);
+	}
 	return ok;
 }
 

@@ -25,12 +25,12 @@ void *ld_sched_arg(struct ld_ctx *ctx)
 	return __atomic_load_n(&ctx->sched, __ATOMIC_ACQUIRE) ? ctx->sched_arg : NULL;
 }
 
-bool ld_sched_point(struct ld_ctx *ctx, enum ld_sched_op op, void *obj, const struct ld_map *map,
-		    unsigned long long ticket)
+enum ld_sched_verdict ld_sched_point(struct ld_ctx *ctx, enum ld_sched_op op, void *obj,
+				     const struct ld_map *map, unsigned long long ticket)
 {
 	const struct ld_sched_ops *s = ctx ? __atomic_load_n(&ctx->sched, __ATOMIC_ACQUIRE) : NULL;
 
-	return s && s->point(ctx->sched_arg, op, obj, map, ticket);
+	return s ? s->point(ctx->sched_arg, op, obj, map, ticket) : LD_SCHED_NOT_MINE;
 }
 
 void ld_sched_release(struct ld_ctx *ctx, void *obj, bool write)
@@ -47,6 +47,30 @@ void ld_sched_access(struct ld_ctx *ctx, const void *obj, bool write)
 
 	if (s)
 		s->access(ctx->sched_arg, obj, write);
+}
+
+void ld_sched_object(struct ld_ctx *ctx, const void *obj, size_t size)
+{
+	const struct ld_sched_ops *s = ctx ? __atomic_load_n(&ctx->sched, __ATOMIC_ACQUIRE) : NULL;
+
+	if (s && obj)
+		s->object(ctx->sched_arg, obj, size, false);
+}
+
+void ld_sched_sleep(struct ld_ctx *ctx, const char *what)
+{
+	const struct ld_sched_ops *s = ctx ? __atomic_load_n(&ctx->sched, __ATOMIC_ACQUIRE) : NULL;
+
+	if (s)
+		s->point(ctx->sched_arg, LD_SCHED_SLEEP, (void *)what, NULL, 0);
+}
+
+void ld_sched_object_gone(struct ld_ctx *ctx, const void *obj)
+{
+	const struct ld_sched_ops *s = ctx ? __atomic_load_n(&ctx->sched, __ATOMIC_ACQUIRE) : NULL;
+
+	if (s && obj)
+		s->object(ctx->sched_arg, obj, 0, true);
 }
 
 void kwaitq_init(struct kwaitq *w, struct ld_ctx *ctx, const char *name)
@@ -80,8 +104,15 @@ int kwaitq_wait(struct kwaitq *w, unsigned long long ticket, unsigned timeout_ms
 	struct timespec until;
 	int rc = 0;
 
-	if (ld_sched_point(w->ctx, LD_SCHED_WAIT, w, NULL, ticket))
+	switch (ld_sched_point(w->ctx, timeout_ms ? LD_SCHED_WAIT_TIMED : LD_SCHED_WAIT, w, NULL,
+			       ticket)) {
+	case LD_SCHED_GO:
 		return 0; /* the scheduler let us go: a newer wake-up came */
+	case LD_SCHED_TIMED_OUT:
+		return -ETIMEDOUT;
+	default:
+		break;
+	}
 	if (timeout_ms) {
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += timeout_ms / 1000;

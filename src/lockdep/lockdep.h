@@ -50,6 +50,7 @@ struct ld_map {
 	struct ld_ctx *ctx;
 	struct ld_class *cls; /* NULL when the context has checking off at init */
 	const char *name;
+	unsigned last_tid; /* lock_stat: serial of the thread that acquired it last (atomic) */
 };
 
 struct CAPABILITY("mutex") kmutex {
@@ -104,6 +105,13 @@ char *ld_graph_dot(struct ld_ctx *ctx);
 char *ld_coverage_text(struct ld_ctx *ctx);
 /* Locks held by every thread known to the context (watchdog dumps). */
 char *ld_held_dump(struct ld_ctx *ctx);
+/*
+ * One thread's held locks: their class names, oldest first (up to max;
+ * returns how many), or the lockdep-style block "N locks held by ..."
+ * (malloc'd, "" when it holds none). Used by the explorer's reports.
+ */
+int ld_held_classes(struct ld_ctx *ctx, pthread_t who, const char **names, int max);
+char *ld_held_dump_thread(struct ld_ctx *ctx, pthread_t who);
 /* Number of locks the calling thread holds in this context. */
 int ld_held_count(struct ld_ctx *ctx);
 /* Forget the calling thread's state (call before a thread exits). */
@@ -138,6 +146,42 @@ int ld_expect_edge(struct ld_ctx *ctx, const char *outer, const char *inner);
  * without touching the lock (the matching release is then also a no-op).
  */
 void ld_set_abort_on_deadlock(struct ld_ctx *ctx, bool on);
+
+/*
+ * lock_stat (docs/validator.md, "Lock statistics"): per lock class,
+ * contentions (the lock was not free when asked for), wait and hold times
+ * and the sites that waited most, like the kernel's /proc/lock_stat.
+ * Collected while checking is on and lock_stat is switched on (default
+ * off); a class's subclasses are classes of their own. Times in ns.
+ */
+void ld_set_lock_stat(struct ld_ctx *ctx, bool on);
+bool ld_lock_stat_enabled(const struct ld_ctx *ctx);
+/* Forgets every statistic gathered so far (as writing 0 to /proc/lock_stat). */
+void ld_lock_stat_clear(struct ld_ctx *ctx);
+
+#define LD_LOCK_STAT_POINTS 4
+struct ld_lock_time {
+	unsigned long long nr, min, max, total; /* ns; min and max are 0 when nr is 0 */
+};
+struct ld_lock_stat {
+	char name[64]; /* the class name */
+	/* [0]: taken exclusively (mutex, down_write), [1]: shared (down_read) */
+	struct ld_lock_time wait[2]; /* one sample per contention */
+	struct ld_lock_time hold[2]; /* one sample per release: nr = acquisitions */
+	unsigned long long con_bounces[2], acq_bounces[2]; /* previous holder another thread */
+	struct {
+		char site[96]; /* "func file:line" where a thread had to wait; "" unused */
+		unsigned long long n;
+	} point[LD_LOCK_STAT_POINTS]; /* most frequent first */
+};
+/*
+ * The statistics of every class with at least one acquisition or
+ * contention, most contended first (then by acquisitions, then name).
+ * Returns the count and a malloc'd array in *out (NULL when 0), or -ENOMEM.
+ */
+int ld_lock_stat_read(struct ld_ctx *ctx, struct ld_lock_stat **out);
+/* The same in the layout of the kernel's /proc/lock_stat (malloc'd). */
+char *ld_lock_stat_text(struct ld_ctx *ctx);
 
 /* --- mutex ------------------------------------------------------------- */
 

@@ -12,12 +12,16 @@
  * validator context each hook is one load and one branch.
  *
  * A scheduler (struct ld_sched_ops) installed with ld_set_sched() sees:
- *   point    before a thread acquires a lock, tries one, or waits: the
- *            scheduler returns when the thread may go on (exactly one
- *            thread of the simulated system runs at a time);
+ *   point    before a thread acquires a lock, tries one, waits, or
+ *            sleeps: the scheduler returns when the thread may go on
+ *            (exactly one thread of the simulated system runs at a time);
  *   release  after a lock was released (not a scheduling point);
  *   wake     after a kwake_up();
- *   access   an unlocked read or write of shared state.
+ *   access   an unlocked read or write of shared state;
+ *   object   a kernel object came into being or went away (its memory):
+ *            a scheduler that compares what threads touch across runs
+ *            names an address by the object it lies in, not by where the
+ *            allocator happened to put it.
  * The scheduler decides which threads it controls; it must return at once
  * for any other thread.
  *
@@ -34,6 +38,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 struct ld_ctx;
 struct ld_map;
@@ -47,6 +52,15 @@ enum ld_sched_op {
 	LD_SCHED_DOWN_READ_TRY,	      /* never blocks */
 	LD_SCHED_DOWN_WRITE_TRY,      /* never blocks */
 	LD_SCHED_WAIT,		      /* kwaitq: blocks until a wake-up newer than the ticket */
+	LD_SCHED_WAIT_TIMED,	      /* the same, or until its timeout passes */
+	LD_SCHED_SLEEP,		      /* a sleep that holds locks: others may run; never blocks */
+};
+
+/* What a scheduler's point() answers. */
+enum ld_sched_verdict {
+	LD_SCHED_NOT_MINE = 0, /* not a controlled thread: proceed as without a scheduler */
+	LD_SCHED_GO,	       /* proceed */
+	LD_SCHED_TIMED_OUT,    /* a timed wait: proceed as if its timeout passed */
 };
 
 struct kwaitq;
@@ -54,14 +68,17 @@ struct kwaitq;
 struct ld_sched_ops {
 	/*
 	 * obj: the struct kmutex, struct krwsem or struct kwaitq; map: its
-	 * validator view (NULL for a wait). Returns false for a thread the
-	 * scheduler does not control (it then proceeds as without one).
+	 * validator view (NULL for a wait). Returns LD_SCHED_NOT_MINE for a
+	 * thread the scheduler does not control (it then proceeds as without
+	 * one). A controlled scheduler lets a timed wait time out only when
+	 * no other thread can run (time passes while everything waits).
 	 */
-	bool (*point)(void *arg, enum ld_sched_op op, void *obj, const struct ld_map *map,
-		      unsigned long long ticket);
+	enum ld_sched_verdict (*point)(void *arg, enum ld_sched_op op, void *obj,
+				       const struct ld_map *map, unsigned long long ticket);
 	void (*release)(void *arg, void *obj, bool write);
 	void (*wake)(void *arg, struct kwaitq *w);
 	void (*access)(void *arg, const void *obj, bool write);
+	void (*object)(void *arg, const void *obj, size_t size, bool gone);
 };
 
 /* Installs (ops != NULL) or removes a scheduler; call while no other thread uses ctx. */
@@ -70,8 +87,8 @@ void ld_set_sched(struct ld_ctx *ctx, const struct ld_sched_ops *ops, void *arg)
 void *ld_sched_arg(struct ld_ctx *ctx);
 
 /* Hooks (the lock wrappers call the first two). */
-bool ld_sched_point(struct ld_ctx *ctx, enum ld_sched_op op, void *obj, const struct ld_map *map,
-		    unsigned long long ticket);
+enum ld_sched_verdict ld_sched_point(struct ld_ctx *ctx, enum ld_sched_op op, void *obj,
+				     const struct ld_map *map, unsigned long long ticket);
 void ld_sched_release(struct ld_ctx *ctx, void *obj, bool write);
 /*
  * An access to shared state that no lock orders (a racy read the kernel
@@ -79,6 +96,17 @@ void ld_sched_release(struct ld_ctx *ctx, void *obj, bool write);
  * steps do not commute. obj names the state (its address).
  */
 void ld_sched_access(struct ld_ctx *ctx, const void *obj, bool write);
+/*
+ * An allocated kernel object that holds locks, wait queues or state the
+ * hooks name (call after allocating it), and its end (before freeing it).
+ */
+void ld_sched_object(struct ld_ctx *ctx, const void *obj, size_t size);
+/*
+ * Where the kernel sleeps for a while (msleep, flush_work) possibly holding
+ * locks: other threads may run meanwhile. what names the sleep (static).
+ */
+void ld_sched_sleep(struct ld_ctx *ctx, const char *what);
+void ld_sched_object_gone(struct ld_ctx *ctx, const void *obj);
 
 /* --- wait queues --------------------------------------------------------- */
 

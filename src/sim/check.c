@@ -169,10 +169,10 @@ static void check_mdevs(struct sim *s, struct chk *c)
 				fail(c, "mdevs %s and %s share APQNs", m->uuid, o->uuid);
 		check_qtable(m, c);
 		/*
-		 * Once removal is requested, `request` has cleared the guest's
-		 * masks while the shadow is kept (design.md §4.9): not a fault.
+		 * `request` clears the guest's masks and keeps the shadow
+		 * (design.md §4.9) until the next PUSH: not a fault.
 		 */
-		if (m->kvm && !atomic_load(&m->removing))
+		if (m->kvm && !m->requested)
 			check_guest(m, c);
 		release_mdev_locks_in_walk(md, m);
 	}

@@ -28,26 +28,12 @@
 #include <string.h>
 
 #include "base/parse.h"
+#include "sim/config_int.h"
 
-#define CFG_MAX_WORDS 8
+#define CFG_MAX_WORDS 16
 #define CFG_BLANKS " \t\r\n\v\f"
 
-struct cfg_parser {
-	struct sim_config *cfg;
-	const char *name;
-	int line; /* current line, 1-based */
-	char *err;
-	size_t errlen;
-	int card_line[BM_BITS]; /* line of each card's definition */
-	int dom_line[BM_BITS];	/* first line naming each usage domain */
-	int cdom_line[BM_BITS]; /* first line naming each control domain */
-	int na_line, nd_line;	/* line of the last max_adapter / max_domain */
-	int bad_line;		/* end-of-file check: earliest violation */
-	char bad[160];		/* ... and its reason */
-};
-
-static int __attribute__((format(printf, 3, 4)))
-cfg_fail_at(struct cfg_parser *p, int line, const char *fmt, ...)
+int cfg_fail_at(struct cfg_parser *p, int line, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -62,8 +48,6 @@ cfg_fail_at(struct cfg_parser *p, int line, const char *fmt, ...)
 	}
 	return -EINVAL;
 }
-
-#define cfg_fail(p, ...) cfg_fail_at((p), (p)->line, __VA_ARGS__)
 
 void sim_config_init(struct sim_config *cfg)
 {
@@ -82,6 +66,7 @@ static void add_card(struct sim_config *cfg, unsigned id, int type, char kind)
 		.config = true,
 		.chkstop = false,
 	};
+	ap_card_fw_default(&cfg->machine.cards[id].fw, kind);
 }
 
 void sim_config_default(struct sim_config *cfg)
@@ -130,7 +115,7 @@ static int kw_max_domain(struct cfg_parser *p, int argc, char **argv)
 	return parse_max(p, argv, &p->cfg->machine.max_domain, &p->nd_line);
 }
 
-static int parse_cfg_list(struct cfg_parser *p, const char *what, const char *s, bm256 *out)
+int cfg_parse_list(struct cfg_parser *p, const char *what, const char *s, bm256 *out)
 {
 	int rc = vas_parse_list(s, BM_BITS - 1, out);
 
@@ -144,96 +129,11 @@ static int parse_cfg_list(struct cfg_parser *p, const char *what, const char *s,
 	return 0;
 }
 
-/* "name=0" / "name=1" into *flag; *seen guards against repetition. */
-static int card_flag(struct cfg_parser *p, const char *opt, const char *val, bool *flag, bool *seen)
-{
-	if (*seen)
-		return cfg_fail(p, "card: option '%s' given twice", opt);
-	*seen = true;
-	if (strcmp(val, "0") != 0 && strcmp(val, "1") != 0)
-		return cfg_fail(p, "card: expected %s=0 or %s=1, got '%s=%s'", opt, opt, opt, val);
-	*flag = val[0] == '1';
-	return 0;
-}
-
-static int card_type(struct cfg_parser *p, const char *val, struct ap_card_cfg *c, bool *seen)
-{
-	if (*seen)
-		return cfg_fail(p, "card: option 'type' given twice");
-	*seen = true;
-	if (ap_card_type_parse(val, &c->type, &c->kind))
-		return cfg_fail(p,
-				"card: unknown type '%s' (expected CEX4A..CEX8P: CEX4-CEX8 "
-				"then A, C or P)",
-				val);
-	return 0;
-}
-
-/* Parses the options of a card line into *c (type is mandatory). */
-static int card_options(struct cfg_parser *p, int argc, char **argv, struct ap_card_cfg *c)
-{
-	bool seen_type = false, seen_config = false, seen_chkstop = false;
-
-	for (int i = 2; i < argc; i++) {
-		char *eq = strchr(argv[i], '=');
-		int rc;
-
-		if (!eq)
-			return cfg_fail(p,
-					"card: expected an option type=, config= or chkstop=, "
-					"got '%s'",
-					argv[i]);
-		*eq = '\0';
-		if (strcmp(argv[i], "type") == 0) {
-			rc = card_type(p, eq + 1, c, &seen_type);
-		} else if (strcmp(argv[i], "config") == 0) {
-			rc = card_flag(p, "config", eq + 1, &c->config, &seen_config);
-		} else if (strcmp(argv[i], "chkstop") == 0) {
-			rc = card_flag(p, "chkstop", eq + 1, &c->chkstop, &seen_chkstop);
-		} else {
-			return cfg_fail(p,
-					"card: unknown option '%s' (expected type=, config= or "
-					"chkstop=)",
-					argv[i]);
-		}
-		if (rc)
-			return rc;
-	}
-	if (!seen_type)
-		return cfg_fail(p, "card: missing type=T (T one of CEX4A..CEX8P)");
-	return 0;
-}
-
-static int kw_card(struct cfg_parser *p, int argc, char **argv)
-{
-	struct ap_card_cfg c = { .present = true, .config = true };
-	unsigned id;
-	bm256 ids;
-	int rc;
-
-	rc = parse_cfg_list(p, "card", argv[1], &ids);
-	if (rc)
-		return rc;
-	rc = card_options(p, argc, argv, &c);
-	if (rc)
-		return rc;
-	bm_for_each(id, &ids) {
-		if (p->cfg->machine.cards[id].present)
-			return cfg_fail(p, "card: adapter 0x%02x already defined on line %d", id,
-					p->card_line[id]);
-	}
-	bm_for_each(id, &ids) {
-		p->cfg->machine.cards[id] = c;
-		p->card_line[id] = p->line;
-	}
-	return 0;
-}
-
 static int add_domains(struct cfg_parser *p, char **argv, bm256 *mask, int *lines)
 {
 	unsigned id;
 	bm256 ids;
-	int rc = parse_cfg_list(p, argv[0], argv[1], &ids);
+	int rc = cfg_parse_list(p, argv[0], argv[1], &ids);
 
 	if (rc)
 		return rc;
@@ -298,7 +198,8 @@ static const struct cfg_keyword cfg_keywords[] = {
 	{ "apxa", 1, 1, "apxa yes|no", kw_apxa },
 	{ "max_adapter", 1, 1, "max_adapter N", kw_max_adapter },
 	{ "max_domain", 1, 1, "max_domain N", kw_max_domain },
-	{ "card", 2, 4, "card LIST type=T [config=0|1] [chkstop=0|1]", kw_card },
+	{ "card", 2, 13, "card LIST type=T [config=0|1] [chkstop=0|1] [OPTION=VALUE ...]",
+	  cfg_kw_card },
 	{ "usage_domains", 1, 1, "usage_domains LIST", kw_usage_domains },
 	{ "control_domains", 1, 1, "control_domains LIST", kw_control_domains },
 	{ "apmask", 1, 1, "apmask MASK", kw_apmask },

@@ -2,8 +2,8 @@
 /*
  * control.c - the sim/ directory: the world around the driver as files
  * (design.md §13): host AP configuration (HMC), KVM guests
- * (QEMU + guest), the guest's AQIC, dmesg, lockdep, variant, faults, the
- * trace, module load and unload (modules.c).
+ * (QEMU + guest), the guest's AQIC, dmesg, lockdep, lock_stat, variant,
+ * faults, the trace, module load and unload (modules.c).
  *
  * Writes are synchronous: a host configuration write returns after the bus
  * scan and every probe/remove/hot plug it caused. Guests live in
@@ -18,16 +18,21 @@
 #include "base/parse.h"
 #include "sim/world.h"
 
-static ssize_t copy_out(char *buf, char *text)
+/*
+ * The byte range [off, off + size) of a generated text (freed here): the
+ * count, 0 at or beyond its end, -ENOMEM if it could not be generated.
+ */
+static ssize_t slice_out(char *buf, size_t size, off_t off, char *text)
 {
-	size_t n;
+	size_t len, n = 0;
 
 	if (!text)
 		return -ENOMEM;
-	n = strlen(text);
-	if (n > SYSFS_PAGE)
-		n = SYSFS_PAGE; /* the newest lines matter less than a valid page */
-	memcpy(buf, text, n);
+	len = strlen(text);
+	if ((size_t)off < len) {
+		n = len - (size_t)off < size ? len - (size_t)off : size;
+		memcpy(buf, text + off, n);
+	}
 	free(text);
 	return (ssize_t)n;
 }
@@ -192,34 +197,97 @@ SYSFS_STORE(alloc_store)
 	return (ssize_t)count;
 }
 
-/* --- dmesg, lockdep, variant --- */
+/*
+ * --- dmesg, lockdep, variant ---
+ *
+ * sim/dmesg, sim/lockdep, sim/lockdep_graph and sim/lock_stat are ranged attributes
+ * (design.md §13.4): their text can be far longer than a page, so a read
+ * gets any byte range of it instead of one page from offset 0.
+ */
 
-SYSFS_SHOW(dmesg_show)
-{
-	struct sim *s = priv;
-	char *all = klog_dump(&s->log); /* validator reports arrive through its sink */
-
-	if (all && strlen(all) > SYSFS_PAGE) { /* keep the tail, as dmesg does */
-		char *t = strdup(all + strlen(all) - SYSFS_PAGE);
-
-		free(all);
-		all = t;
-	}
-	return copy_out(buf, all);
-}
-
-SYSFS_SHOW(lockdep_show)
+/* The retained kernel log (design.md §8), whole lines, oldest first. */
+SYSFS_READ(dmesg_read)
 {
 	struct sim *s = priv;
 
-	return copy_out(buf, attr->arg ? ld_graph_dot(s->ld) : ld_report_text(s->ld));
+	return (ssize_t)klog_read(&s->log, off, buf, size);
 }
 
+static size_t dmesg_size(void *priv, const struct sysfs_attr *attr)
+{
+	struct sim *s = priv;
+
+	return klog_size(&s->log);
+}
+
+/* The validator's reports (arg 0) or its class graph (arg 1), generated anew at each read. */
+SYSFS_READ(lockdep_read)
+{
+	struct sim *s = priv;
+
+	return slice_out(buf, size, off, attr->arg ? ld_graph_dot(s->ld) : ld_report_text(s->ld));
+}
+
+static size_t lockdep_size(void *priv, const struct sysfs_attr *attr)
+{
+	struct sim *s = priv;
+	char *text = attr->arg ? ld_graph_dot(s->ld) : ld_report_text(s->ld);
+	size_t n = text ? strlen(text) : 0;
+
+	free(text);
+	return n;
+}
+
+/*
+ * sim/lock_stat: the validator's lock statistics in /proc/lock_stat's
+ * layout, ranged like the lockdep files (it outgrows a page with a few
+ * dozen classes), generated anew at each read.
+ */
+SYSFS_READ(lock_stat_read)
+{
+	struct sim *s = priv;
+
+	return slice_out(buf, size, off, ld_lock_stat_text(s->ld));
+}
+
+static size_t lock_stat_size(void *priv, const struct sysfs_attr *attr)
+{
+	struct sim *s = priv;
+	char *text = ld_lock_stat_text(s->ld);
+	size_t n = text ? strlen(text) : 0;
+
+	free(text);
+	return n;
+}
+
+/*
+ * sim/lock_stat: "0" (one trailing newline allowed) forgets every
+ * statistic, as writing 0 to /proc/lock_stat does; anything else EINVAL
+ * (the kernel ignores other writes).
+ */
+SYSFS_STORE(lock_stat_store)
+{
+	struct sim *s = priv;
+
+	if (strcmp(buf, "0") && strcmp(buf, "0\n"))
+		return -EINVAL;
+	ld_lock_stat_clear(s->ld);
+	return (ssize_t)count;
+}
+
+/* sim/trace: the newest whole lines that fit a show's page (design.md §13.5). */
 SYSFS_SHOW(trace_show)
 {
 	struct sim *s = priv;
+	char *text = sim_trace_dump(&s->trace, SYSFS_PAGE - 1);
+	size_t n;
 
-	return copy_out(buf, sim_trace_dump(&s->trace, SYSFS_PAGE));
+	if (!text)
+		return -ENOMEM;
+	n = strlen(text);
+	memcpy(buf, text, n);
+	free(text);
+	return (ssize_t)n;
 }
 
 /*
@@ -246,17 +314,26 @@ SYSFS_SHOW(variant_show)
 {
 	struct sim *s = priv;
 
-	return snprintf(buf, SYSFS_PAGE, "%s\n", sim_variant_name(s->variant));
+	return snprintf(buf, SYSFS_PAGE, "%s\n", sim_lops_name(s));
 }
 
 int sim_guests_init(struct sim *s);
 
 static const struct sysfs_attr sim_attrs[] = {
-	{ .name = "dmesg", .mode = 0444, .show = dmesg_show },
-	{ .name = "lockdep", .mode = 0444, .show = lockdep_show, .arg = 0 },
-	{ .name = "lockdep_graph", .mode = 0444, .show = lockdep_show, .arg = 1 },
+	{ .name = "dmesg", .mode = 0444, .read = dmesg_read, .size = dmesg_size },
+	{ .name = "lockdep", .mode = 0444, .read = lockdep_read, .size = lockdep_size, .arg = 0 },
+	{ .name = "lockdep_graph",
+	  .mode = 0444,
+	  .read = lockdep_read,
+	  .size = lockdep_size,
+	  .arg = 1 },
 	{ .name = "variant", .mode = 0444, .show = variant_show },
 	{ .name = "trace", .mode = 0644, .show = trace_show, .store = trace_store },
+	{ .name = "lock_stat",
+	  .mode = 0644,
+	  .read = lock_stat_read,
+	  .size = lock_stat_size,
+	  .store = lock_stat_store },
 };
 
 static const struct sysfs_attr host_attrs[] = {

@@ -152,7 +152,7 @@ static int parse_start(const char *buf, char uuid[37], enum crycb_format *fmt)
 }
 
 static int guest_start(struct sim *s, struct ap_matrix_mdev *m, const char *uuid,
-		       enum crycb_format fmt);
+		       enum crycb_format fmt, struct keventfd *req);
 
 /*
  * sim/guests/start: "<uuid>[ format=2|1|0|none]" (one trailing newline
@@ -174,16 +174,35 @@ SYSFS_STORE(start_store)
 	down_read(&s->modules_lock); /* vfio_ap stays loaded until the device is open */
 	if (s->vfio_ap_loaded)
 		m = vfio_ap_mdev_get(&s->matrix_dev, uuid);
-	rc = m ? guest_start(s, m, uuid, fmt) : -ENOENT;
+	rc = m ? guest_start(s, m, uuid, fmt, NULL) : -ENOENT;
 	if (m)
 		vfio_ap_mdev_put(m); /* an open device keeps the mdev: remove waits for close */
 	up_read(&s->modules_lock);
 	return rc ? rc : (ssize_t)count;
 }
 
-/* Registers a guest for uuid, creates its KVM and opens the mdev for it. */
+int sim_guest_start(struct sim *s, const char *uuid, struct keventfd *req)
+{
+	struct ap_matrix_mdev *m = NULL;
+	int rc;
+
+	down_read(&s->modules_lock); /* as start_store */
+	if (s->vfio_ap_loaded)
+		m = vfio_ap_mdev_get(&s->matrix_dev, uuid);
+	rc = m ? guest_start(s, m, uuid, CRYCB_FORMAT2, req) : -ENOENT;
+	if (m)
+		vfio_ap_mdev_put(m);
+	up_read(&s->modules_lock);
+	return rc;
+}
+
+/*
+ * Registers a guest for uuid, creates its KVM and opens the mdev for it;
+ * registers req as the request notifier while only this thread can reach
+ * the open device (stop takes a guest only once g->mdev is published).
+ */
 static int guest_start(struct sim *s, struct ap_matrix_mdev *m, const char *uuid,
-		       enum crycb_format fmt)
+		       enum crycb_format fmt, struct keventfd *req)
 {
 	struct sim_guest *g = calloc(1, sizeof(*g));
 	int rc;
@@ -206,6 +225,8 @@ static int guest_start(struct sim *s, struct ap_matrix_mdev *m, const char *uuid
 	if (g->kvm)
 		kvm_uevent_notify_change(&s->kvm_misc, true, (int)getpid());
 	rc = g->kvm ? vfio_ap_mdev_open(m, g->kvm) : -ENOMEM;
+	if (!rc && req)
+		vfio_ap_mdev_set_irq(m, 0, req);
 	if (!rc) {
 		g->dir = sysfs_mkdir(s->fs, s->guests_dir, uuid);
 		if (g->dir)

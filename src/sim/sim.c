@@ -56,9 +56,28 @@ enum sim_variant sim_variant(const struct sim *s)
 {
 	return s->variant;
 }
+const char *sim_lops_name(const struct sim *s)
+{
+	return s->lops->name;
+}
+
 struct ap_matrix_dev *sim_matrix_dev(struct sim *s)
 {
 	return &s->matrix_dev;
+}
+
+int sim_zcrypt_nodes(struct sim *s, struct sim_zcrypt_node *out, int max)
+{
+	struct zcrypt_node_info info[ZCRYPT_MAX_MINOR_NODES];
+	int n = zcrypt_nodes_snapshot(&s->zcrypt, info, ZCRYPT_MAX_MINOR_NODES);
+
+	_Static_assert(sizeof(out->name) == sizeof(info->name), "node names differ in size");
+	for (int i = 0; i < n && i < max; i++) {
+		memcpy(out[i].name, info[i].name, sizeof(out[i].name));
+		out[i].major = info[i].major;
+		out[i].minor = info[i].minor;
+	}
+	return n;
 }
 
 /* The validator's report lines go to the kernel log, as lockdep's do. */
@@ -72,27 +91,52 @@ struct sim *sim_new(const struct sim_config *cfg, enum sim_variant v, char *err,
 	return sim_new_opts(cfg, v, NULL, err, errlen);
 }
 
+static struct sim *boot(const struct sim_config *cfg, const struct vfio_ap_lock_ops *lops,
+			const struct ld_sched_ops *sched, void *sched_arg,
+			const struct sim_opts *opts, char *err, size_t errlen);
+
 struct sim *sim_new_opts(const struct sim_config *cfg, enum sim_variant v,
 			 const struct sim_opts *opts, char *err, size_t errlen)
 {
+	return boot(cfg, variant_ops[v], NULL, NULL, opts, err, errlen);
+}
+
+struct sim *sim_new_ops(const struct sim_config *cfg, const struct vfio_ap_lock_ops *lops,
+			const struct ld_sched_ops *sched, void *sched_arg, char *err, size_t errlen)
+{
+	return boot(cfg, lops, sched, sched_arg, NULL, err, errlen);
+}
+
+static struct sim *boot(const struct sim_config *cfg, const struct vfio_ap_lock_ops *lops,
+			const struct ld_sched_ops *sched, void *sched_arg,
+			const struct sim_opts *opts, char *err, size_t errlen)
+{
 	struct sim *s = calloc(1, sizeof(*s));
-	const struct vfio_ap_lock_ops *lops = variant_ops[v];
 
 	if (!s || !(s->ld = ld_ctx_new())) {
 		snprintf(err, errlen, "out of memory");
 		free(s);
 		return NULL;
 	}
-	s->variant = v;
+	if (sched)
+		ld_set_sched(s->ld, sched, sched_arg);
+	ld_sched_object(s->ld, s, sizeof(*s));
+	s->variant = SIM_MERGED;
 	s->lops = lops;
+	for (unsigned i = 0; i < sizeof(variant_ops) / sizeof(variant_ops[0]); i++)
+		if (variant_ops[i] == lops)
+			s->variant = (enum sim_variant)i;
 	ld_declare_order(s->ld, lops->order, lops->norder);
 	klog_init(&s->log, s->ld);
 	ld_set_sink(s->ld, validator_to_klog, &s->log);
+	ld_set_lock_stat(s->ld, true); /* sim/lock_stat (design.md §13.4) */
 	uevents_init(&s->uev, s->ld, &s->log);
 	if (opts && opts->sink)
 		uevents_set_sink(&s->uev, opts->sink);
 	sim_trace_init(&s->trace, s->ld, opts ? opts->trace_fd : -1);
 	s->fs = sysfs_new(s->ld);
+	if (s->fs)
+		sysfs_set_log(s->fs, &s->log); /* the tree's warnings go to dmesg */
 	s->svc = (struct kservices){
 		.ld = s->ld, .log = &s->log, .faults = &s->faults, .fs = s->fs, .uev = &s->uev
 	};
@@ -106,7 +150,10 @@ struct sim *sim_new_opts(const struct sim_config *cfg, enum sim_variant v,
 		snprintf(err, errlen, "cannot build the simulated host");
 		return NULL; /* a half-built world is not worth unwinding */
 	}
-	zcrypt_init(&s->zcrypt, &s->bus);
+	if (zcrypt_init(&s->zcrypt, &s->bus)) {
+		snprintf(err, errlen, "cannot load the zcrypt drivers");
+		return NULL;
+	}
 	ap_bus_scan(&s->bus); /* the first scan: devices appear, the default drivers bind */
 	if (sim_builtin_devices_init(s) || (!cfg->no_vfio_ap && sim_module_load(s)) ||
 	    sim_control_init(s)) {
@@ -195,6 +242,7 @@ int sim_free(struct sim *s, char *out, size_t len)
 	sim_trace_destroy(&s->trace);
 	uevents_destroy(&s->uev);
 	klog_destroy(&s->log);
+	ld_sched_object_gone(s->ld, s);
 	ld_ctx_free(s->ld);
 	free(s);
 	return r.problems;

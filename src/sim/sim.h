@@ -45,6 +45,18 @@ void sim_trace_set(struct sim *s, bool on);
 /* Replaces the uevent sink (NULL: none); takes effect for the next event. */
 void sim_set_uevent_sink(struct sim *s, const struct uevent_sink *sink);
 /*
+ * The same with any locking-variant table (the explorer's mutants; variant()
+ * is then merged) and, if sched is not NULL, a scheduler installed in the
+ * validator before anything else is built (lockdep/sched.h).
+ */
+struct vfio_ap_lock_ops;
+struct ld_sched_ops;
+struct sim *sim_new_ops(const struct sim_config *cfg, const struct vfio_ap_lock_ops *lops,
+			const struct ld_sched_ops *sched, void *sched_arg, char *err,
+			size_t errlen);
+/* The locking variant's name as sim/variant shows it. */
+const char *sim_lops_name(const struct sim *s);
+/*
  * Shuts the host down (stops guests, removes mdevs, unregisters drivers,
  * removes devices) and checks for leaks: objects, pinned NIB pages, ISCs,
  * locks still held. Returns the number of problems and describes them in
@@ -60,5 +72,29 @@ struct klog *sim_klog(struct sim *s);
 enum sim_variant sim_variant(const struct sim *s);
 /* The vfio_ap driver's matrix device (benchmarks, the torture harness's hooks). */
 struct ap_matrix_dev *sim_matrix_dev(struct sim *s);
+
+/*
+ * A zcrypt device node (design.md §13.5): /sys/class/zcrypt/<name>, whose
+ * /dev/<name> a sandbox provides as a character device <major>:<minor>.
+ */
+struct sim_zcrypt_node {
+	char name[32];
+	unsigned major, minor;
+};
+/*
+ * The host's zcrypt nodes now, oldest first: fills up to max entries of out
+ * and returns how many nodes exist (at most 256). Takes ap_perms_mutex; call
+ * again after a write to class/zcrypt/create or destroy.
+ */
+int sim_zcrypt_nodes(struct sim *s, struct sim_zcrypt_node *out, int max);
+
+/*
+ * What QEMU does when a guest starts with the mdev uuid: sim/guests/start
+ * with CRYCB format 2, then, on the device it has just opened and before
+ * anything can close it, VFIO_DEVICE_SET_IRQS for the request notifier
+ * (req may be NULL: none). 0 or the errno sim/guests/start gives.
+ */
+struct keventfd;
+int sim_guest_start(struct sim *s, const char *uuid, struct keventfd *req);
 
 #endif

@@ -53,7 +53,9 @@ struct sim_trace {
 };
 
 struct sim {
-	enum sim_variant variant;
+	enum sim_variant variant; /* the named variant closest to lops */
+	const struct vfio_ap_lock_ops
+		*lops; /* the locking variant (or a test mutant), for every load of vfio_ap */
 	struct ld_ctx *ld;
 	struct klog log;
 	struct uevents uev;	   /* the machine's uevent emitter (SEQNUM, sink) */
@@ -67,8 +69,7 @@ struct sim {
 	struct kservices svc; /* ld, &log, &faults, fs: given to bus and driver */
 	struct zcrypt zcrypt; /* the default drivers cex4card, cex4queue */
 	struct ap_matrix_dev matrix_dev;
-	const struct vfio_ap_lock_ops *lops; /* the variant's, for every load of vfio_ap */
-	struct krwsem modules_lock;	     /* "&sim->modules_lock" */
+	struct krwsem modules_lock; /* "&sim->modules_lock" */
 	bool vfio_ap_loaded GUARDED_BY(modules_lock);
 	struct kobj vfio_ap_mod_kobj; /* /module/vfio_ap */
 	struct sysfs_node *vfio_ap_mod_dir GUARDED_BY(modules_lock);

@@ -41,6 +41,8 @@ struct sysfs_node *sysfs__find(struct sysfs *fs, struct sysfs_node *dir, const c
 {
 	struct sysfs_node *n = fs->hash[hash_of(dir, name, len) & (fs->nbuckets - 1)];
 
+	/* a scheduler orders lookups against changes of the same directory only */
+	ld_sched_access(fs->ld, dir, false);
 	for (; n; n = n->hnext)
 		if (n->parent == dir && !strncmp(n->name, name, len) && !n->name[len])
 			return n;
@@ -97,6 +99,7 @@ static void hash_grow(struct sysfs *fs) REQUIRES(fs->tree_lock)
 
 void sysfs__node_free(struct sysfs_node *n)
 {
+	ld_sched_object_gone(n->fs->ld, n);
 	free(n->name);
 	free(n->link);
 	free(n);
@@ -131,6 +134,7 @@ struct sysfs_node *sysfs__node_alloc(struct sysfs *fs, const char *name, enum sy
 		return NULL;
 	}
 	n->fs = fs;
+	ld_sched_object(fs->ld, n, sizeof(*n));
 	n->type = type;
 	n->mode = mode;
 	n->refs = 1;
@@ -155,6 +159,7 @@ int sysfs__link(struct sysfs *fs, struct sysfs_node *dir, struct sysfs_node *n)
 		sysfs__node_free(n);
 		return rc;
 	}
+	ld_sched_access(fs->ld, dir, true);
 	n->parent = dir;
 	n->ino = ++fs->next_ino;
 	list_add_tail(&n->sibling, &dir->children);
@@ -172,16 +177,19 @@ struct sysfs *sysfs_new(struct ld_ctx *ld) GUARD_EXEMPT("the tree is not yet pub
 
 	if (!fs)
 		return NULL;
+	fs->ld = ld;
+	ld_sched_object(ld, fs, sizeof(*fs));
 	fs->root = sysfs__node_alloc(fs, "", SYSFS_DIR, 0755);
 	fs->hash = calloc(HASH_MIN, sizeof(*fs->hash));
 	if (!fs->root || !fs->hash) {
 		free(fs->hash);
-		free(fs->root);
+		if (fs->root)
+			sysfs__node_free(fs->root);
+		ld_sched_object_gone(ld, fs);
 		free(fs);
 		return NULL;
 	}
 	krwsem_init(&fs->tree_lock, ld, "&sysfs->tree_lock");
-	fs->ld = ld;
 	pthread_mutex_init(&fs->drain_mu, NULL);
 	kwaitq_init(&fs->drain_wq, ld, "sysfs drain");
 	INIT_LIST_HEAD(&fs->calls);
@@ -208,6 +216,7 @@ void sysfs_free(struct sysfs *fs) GUARD_EXEMPT("no call may be running: the tree
 	krwsem_destroy(&fs->tree_lock);
 	kwaitq_destroy(&fs->drain_wq);
 	pthread_mutex_destroy(&fs->drain_mu);
+	ld_sched_object_gone(fs->ld, fs);
 	free(fs);
 }
 
@@ -219,6 +228,11 @@ struct sysfs_node *sysfs_root(struct sysfs *fs)
 struct ld_ctx *sysfs_lockdep(struct sysfs *fs)
 {
 	return fs->ld;
+}
+
+void sysfs_set_log(struct sysfs *fs, struct klog *log)
+{
+	fs->log = log;
 }
 
 struct sysfs_node *sysfs_mkdir(struct sysfs *fs, struct sysfs_node *parent, const char *name)

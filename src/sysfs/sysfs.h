@@ -7,10 +7,17 @@
  * nothing about FUSE or AP.
  *
  * Semantics (kernfs):
- *  - an attribute has a mode (0444 RO, 0200 WO, 0644 RW) and show/store
- *    callbacks; show fills a SYSFS_PAGE buffer and returns its length or a
- *    negative errno; store gets the written bytes NUL-terminated after count
- *    and returns count or a negative errno;
+ *  - an attribute has a mode (0444 RO, 0200 WO, 0644 RW, 0600 for the
+ *    class files that only root may open) and show/store callbacks; show
+ *    fills a SYSFS_PAGE buffer and returns its length or a negative errno;
+ *    a length of SYSFS_PAGE or more means the text did not fit: it is cut
+ *    to SYSFS_PAGE - 1 bytes and the kernel log gets the line
+ *    "fill_read_buffer: <name>_show returned bad count" (design.md §11.2);
+ *    store gets the written bytes NUL-terminated after count and returns
+ *    count or a negative errno;
+ *  - a ranged attribute (sim/ files only, design.md §13.4) has read instead
+ *    of show: read(off, size) copies a byte range of a text that may be far
+ *    longer than a page;
  *  - show/store run WITHOUT any tree lock held (they may take driver locks
  *    and may create or remove nodes); the node is kept alive by an active
  *    reference for the duration of the call;
@@ -32,6 +39,8 @@
 
 #include "lockdep/lockdep.h"
 
+struct klog;
+
 #define SYSFS_PAGE 4096
 
 struct sysfs;
@@ -42,6 +51,14 @@ struct sysfs_attr {
 	unsigned mode;
 	ssize_t (*show)(void *priv, const struct sysfs_attr *attr, char *buf);
 	ssize_t (*store)(void *priv, const struct sysfs_attr *attr, const char *buf, size_t count);
+	/*
+	 * Ranged attributes only (no show): up to size bytes of the text from
+	 * byte off on; the count (0 at the end) or a negative errno.
+	 */
+	ssize_t (*read)(void *priv, const struct sysfs_attr *attr, char *buf, size_t size,
+			off_t off);
+	/* Ranged attributes only: the text's current length (a file's st_size). */
+	size_t (*size)(void *priv, const struct sysfs_attr *attr);
 	long arg; /* free for the attribute's owner (e.g. a field index) */
 };
 
@@ -49,6 +66,9 @@ struct sysfs_attr {
 #define SYSFS_SHOW(fn) static ssize_t fn(void *priv, const struct sysfs_attr *attr, char *buf)
 #define SYSFS_STORE(fn) \
 	static ssize_t fn(void *priv, const struct sysfs_attr *attr, const char *buf, size_t count)
+#define SYSFS_READ(fn)                                                                       \
+	static ssize_t fn(void *priv, const struct sysfs_attr *attr, char *buf, size_t size, \
+			  off_t off)
 
 enum sysfs_type { SYSFS_DIR = 1, SYSFS_FILE, SYSFS_LINK };
 
@@ -58,6 +78,11 @@ void sysfs_free(struct sysfs *fs);
 struct sysfs_node *sysfs_root(struct sysfs *fs);
 /* The validator context the tree was created with (for clients' own locks). */
 struct ld_ctx *sysfs_lockdep(struct sysfs *fs);
+/*
+ * The kernel log that gets the tree's warnings (a show that overflowed its
+ * page). Set once, before the tree is used; without it nothing is logged.
+ */
+void sysfs_set_log(struct sysfs *fs, struct klog *log);
 
 /*
  * Builders. Return the new node (or 0) on success, NULL (or -EEXIST /
@@ -94,8 +119,9 @@ struct sysfs_node *sysfs_child(struct sysfs *fs, struct sysfs_node *dir, const c
  * the middle of a path are followed, a final symlink is followed by
  * read/write but not by readlink/stat_nofollow.
  *
- * sysfs_read: the show text (at most size bytes); -ENOENT, -EISDIR,
- *   -EACCES (write-only or no show), or the show's errno.
+ * sysfs_read: the show text (at most size bytes; of a ranged attribute the
+ *   first size bytes); -ENOENT, -EISDIR, -EACCES (write-only or no show),
+ *   or the show's errno.
  * sysfs_write: count, or -ENOENT, -EISDIR, -EACCES (read-only), or the
  *   store's errno. count > SYSFS_PAGE - 1 is truncated to SYSFS_PAGE - 1
  *   bytes as sysfs does.
@@ -118,8 +144,9 @@ int sysfs_list(struct sysfs *fs, const char *path,
  */
 struct sysfs_stat {
 	enum sysfs_type type;
-	unsigned mode; /* permission bits: 0444/0200/0644, 0755, 0777 */
+	unsigned mode; /* permission bits: 0444/0200/0644/0600, 0755, 0777 */
 	unsigned long long ino;
+	bool ranged; /* a ranged attribute: read it with sysfs_node_read */
 };
 void sysfs_node_get(struct sysfs_node *n);
 void sysfs_node_put(struct sysfs_node *n);
@@ -130,8 +157,23 @@ struct sysfs_node *sysfs_lookup_ref(struct sysfs *fs, struct sysfs_node *dir, co
 struct sysfs_node *sysfs_path_ref(struct sysfs *fs, const char *path, bool follow, int *err);
 /* 0 or -ENOENT (removed). */
 int sysfs_node_stat(struct sysfs *fs, struct sysfs_node *n, struct sysfs_stat *st);
-/* show into buf (SYSFS_PAGE bytes): length, -EISDIR, -EACCES, -ENOENT or show's errno. */
+/*
+ * show into buf (SYSFS_PAGE bytes): length (at most SYSFS_PAGE - 1), -EISDIR,
+ * -EACCES, -ENOENT or show's errno. A ranged attribute gives its first
+ * SYSFS_PAGE - 1 bytes.
+ */
 ssize_t sysfs_node_show(struct sysfs *fs, struct sysfs_node *n, char *buf);
+/*
+ * Up to size bytes from byte off on: a ranged attribute's read, or the
+ * slice of a fresh show's text. The count (0 at the end) or the errors of
+ * sysfs_node_show.
+ */
+ssize_t sysfs_node_read(struct sysfs *fs, struct sysfs_node *n, char *buf, size_t size, off_t off);
+/*
+ * A file's size as stat reports it: a ranged attribute's current length,
+ * SYSFS_PAGE for any other attribute; -ENOENT, -EISDIR, -EACCES.
+ */
+ssize_t sysfs_node_size(struct sysfs *fs, struct sysfs_node *n);
 /* store, truncating to SYSFS_PAGE - 1 bytes: as sysfs_write. */
 ssize_t sysfs_node_store(struct sysfs *fs, struct sysfs_node *n, const char *buf, size_t count);
 /*

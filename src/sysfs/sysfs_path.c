@@ -10,12 +10,18 @@
  * per walk (-ELOOP). ".." at the root stays at the root. The lock is
  * dropped before any show/store: the call holds the node instead
  * (sysfs__call_begin/end).
+ *
+ * A show that fills its page (returns SYSFS_PAGE or more) is cut to
+ * SYSFS_PAGE - 1 bytes and logged, as kernfs does (design.md §11.2): the
+ * text handed out never contains the NUL that snprintf put in the last
+ * byte. Ranged attributes (design.md §13.4) are read by byte range instead.
  */
 #include <errno.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/klog.h"
 #include "sysfs/sysfs_int.h"
 
 #define NAME_MAX_LEN 255
@@ -103,11 +109,13 @@ struct sysfs_node *sysfs_lookup_ref(struct sysfs *fs, struct sysfs_node *dir, co
 
 int sysfs_node_stat(struct sysfs *fs, struct sysfs_node *n, struct sysfs_stat *st)
 {
+	ld_sched_access(fs->ld, n, false);
 	if (sysfs__removed(n))
 		return -ENOENT;
 	st->type = n->type;
 	st->mode = n->mode;
 	st->ino = n->ino;
+	st->ranged = n->type == SYSFS_FILE && n->attr.read;
 	return 0;
 }
 
@@ -117,13 +125,14 @@ static int call_begin(struct sysfs *fs, struct sysfs_node *n, unsigned want, str
 	int rc = 0;
 
 	down_read(&fs->tree_lock);
+	ld_sched_access(fs->ld, n, false);
 	if (sysfs__removed(n))
 		rc = -ENOENT;
 	else if (n->type == SYSFS_DIR)
 		rc = -EISDIR;
 	else if (n->type != SYSFS_FILE || !(n->mode & want))
 		rc = -EACCES;
-	else if (want == 0444 ? !n->attr.show : !n->attr.store)
+	else if (want == 0444 ? !n->attr.show && !n->attr.read : !n->attr.store)
 		rc = -EACCES;
 	else
 		sysfs__call_begin(fs, n, c);
@@ -175,6 +184,24 @@ static const struct sysfs_observer *observe(struct sysfs *fs, struct sysfs_node 
 	return obs;
 }
 
+/* Runs the show of a call begun on n: the page's length, cut as kernfs does. */
+static ssize_t run_show(struct sysfs *fs, struct sysfs_node *n, char *buf)
+{
+	ssize_t r;
+
+	memset(buf, 0, SYSFS_PAGE);
+	if (n->attr.read)
+		return n->attr.read(n->priv, &n->attr, buf, SYSFS_PAGE - 1, 0);
+	r = n->attr.show(n->priv, &n->attr, buf);
+	if (r >= SYSFS_PAGE) {
+		if (fs->log)
+			klog_printf(fs->log, "fill_read_buffer: %s_show returned bad count",
+				    n->name);
+		r = SYSFS_PAGE - 1;
+	}
+	return r;
+}
+
 ssize_t sysfs_node_show(struct sysfs *fs, struct sysfs_node *n, char *buf)
 {
 	char path[SYSFS_PATH_MAX];
@@ -183,13 +210,56 @@ ssize_t sysfs_node_show(struct sysfs *fs, struct sysfs_node *n, char *buf)
 	ssize_t r = call_begin(fs, n, 0444, &c);
 
 	if (!r) {
-		memset(buf, 0, SYSFS_PAGE);
-		r = n->attr.show(n->priv, &n->attr, buf);
+		r = run_show(fs, n, buf);
 		sysfs__call_end(fs, &c);
-		r = r > SYSFS_PAGE ? SYSFS_PAGE : r;
 	}
 	if (obs)
 		obs->end(obs->arg, false, path, buf, r > 0 ? (size_t)r : 0, r);
+	return r;
+}
+
+ssize_t sysfs_node_read(struct sysfs *fs, struct sysfs_node *n, char *buf, size_t size, off_t off)
+{
+	char page[SYSFS_PAGE], path[SYSFS_PATH_MAX];
+	const struct sysfs_observer *obs = observe(fs, n, path, sizeof(path));
+	struct sysfs_call c;
+	ssize_t r = call_begin(fs, n, 0444, &c);
+
+	if (!r) {
+		if (off < 0)
+			r = -EINVAL;
+		else if (n->attr.read)
+			r = n->attr.read(n->priv, &n->attr, buf, size, off);
+		else if ((r = run_show(fs, n, page)) >= 0) {
+			r = off < r ? r - off : 0;
+			if ((size_t)r > size)
+				r = (ssize_t)size;
+			if (r)
+				memcpy(buf, page + off, (size_t)r);
+		}
+		sysfs__call_end(fs, &c);
+	}
+	if (obs)
+		obs->end(obs->arg, false, path, buf, r > 0 ? (size_t)r : 0, r);
+	return r;
+}
+
+ssize_t sysfs_node_size(struct sysfs *fs, struct sysfs_node *n)
+{
+	struct sysfs_call c;
+	ssize_t r;
+
+	if (sysfs__removed(n))
+		return -ENOENT;
+	if (n->type != SYSFS_FILE)
+		return n->type == SYSFS_DIR ? -EISDIR : -EACCES;
+	if (!n->attr.read || !n->attr.size)
+		return SYSFS_PAGE;
+	r = call_begin(fs, n, 0444, &c);
+	if (r)
+		return r;
+	r = (ssize_t)n->attr.size(n->priv, &n->attr);
+	sysfs__call_end(fs, &c);
 	return r;
 }
 
@@ -251,6 +321,7 @@ static ssize_t snapshot(struct sysfs *fs, struct sysfs_node *dir, struct entry *
 	ssize_t rc = 0;
 
 	down_read(&fs->tree_lock);
+	ld_sched_access(fs->ld, dir, false);
 	if (sysfs__removed(dir))
 		rc = -ENOENT;
 	else if (dir->type != SYSFS_DIR)
@@ -304,20 +375,14 @@ int sysfs_node_list(struct sysfs *fs, struct sysfs_node *dir,
 
 ssize_t sysfs_read(struct sysfs *fs, const char *path, char *buf, size_t size)
 {
-	char page[SYSFS_PAGE];
 	int err;
 	struct sysfs_node *n = sysfs_path_ref(fs, path, true, &err);
 	ssize_t r;
 
 	if (!n)
 		return err;
-	r = sysfs_node_show(fs, n, page);
+	r = sysfs_node_read(fs, n, buf, size, 0);
 	sysfs_node_put(n);
-	if (r < 0)
-		return r;
-	if ((size_t)r > size)
-		r = size;
-	memcpy(buf, page, r);
 	return r;
 }
 

@@ -22,7 +22,12 @@ void sysfs__call_begin(struct sysfs *fs, struct sysfs_node *n, struct sysfs_call
 	sysfs_node_get(n);
 	c->node = n;
 	c->thread = pthread_self();
-	ld_sched_access(fs->ld, &fs->drain_mu, true);
+	/*
+	 * For a controlled scheduler (lockdep/sched.h): calls commute with
+	 * each other, not with a removal looking at them, so a call counts
+	 * as reading the list and the removal's look as writing it.
+	 */
+	ld_sched_access(fs->ld, &fs->drain_mu, false);
 	pthread_mutex_lock(&fs->drain_mu);
 	list_add_tail(&c->entry, &fs->calls);
 	pthread_mutex_unlock(&fs->drain_mu);
@@ -32,7 +37,7 @@ void sysfs__call_end(struct sysfs *fs, struct sysfs_call *c)
 {
 	bool removed;
 
-	ld_sched_access(fs->ld, &fs->drain_mu, true);
+	ld_sched_access(fs->ld, &fs->drain_mu, false); /* see sysfs__call_begin */
 	pthread_mutex_lock(&fs->drain_mu);
 	list_del_init(&c->entry);
 	removed = sysfs__removed(c->node);
@@ -49,7 +54,7 @@ static bool drain_busy(struct sysfs *fs, uint64_t id)
 	struct sysfs_call *c;
 	bool busy = false;
 
-	ld_sched_access(fs->ld, &fs->drain_mu, false);
+	ld_sched_access(fs->ld, &fs->drain_mu, true); /* see sysfs__call_begin */
 	pthread_mutex_lock(&fs->drain_mu);
 	list_for_each_entry(c, &fs->calls, entry) {
 		if (!pthread_equal(c->thread, self) &&
@@ -88,7 +93,9 @@ static uint64_t unlink_subtree(struct sysfs *fs, struct sysfs_node *top) REQUIRE
 			tail = c;
 		}
 	}
+	ld_sched_access(fs->ld, top->parent, true);
 	for (n = top; n; n = n->reap) {
+		ld_sched_access(fs->ld, n, true);
 		sysfs__hash_delete(fs, n);
 		list_del_init(&n->sibling);
 		INIT_LIST_HEAD(&n->children);

@@ -114,7 +114,7 @@ int vfio_ap_handle_pqap(void *owner, struct kvm *kvm, struct kvm_pqap_regs *regs
 
 	if (!kvm->crypto.aiv)
 		return -EOPNOTSUPP;
-	kmutex_lock(&md->mdevs_lock);
+	vfio_ap_aqic_lock(md, kvm);
 	if (m->kvm && (q = vfio_ap_mdev_get_queue(m, apqn))) {
 		if ((regs->gr1 >> 47) & 1)
 			sw = irq_enable(m, q, regs->gr1 & 7, regs->gr2);
@@ -122,6 +122,6 @@ int vfio_ap_handle_pqap(void *owner, struct kvm *kvm, struct kvm_pqap_regs *regs
 			sw = vfio_ap_irq_disable(md, q);
 	}
 	regs->gr1 = sw;
-	kmutex_unlock(&md->mdevs_lock);
+	vfio_ap_aqic_unlock(md, kvm);
 	return 0;
 }

@@ -33,6 +33,7 @@ int vfio_ap_mdev_probe_queue(void *ctx, struct ap_queue *apq)
 		rc = -ENOMEM;
 		goto out;
 	}
+	ld_sched_object(md->svc.ld, q, sizeof(*q));
 	q->md = md;
 	q->apqn = apq->qid;
 	q->apq = apq;
@@ -41,6 +42,7 @@ int vfio_ap_mdev_probe_queue(void *ctx, struct ap_queue *apq)
 	INIT_LIST_HEAD(&q->reset_qnode);
 	rc = vfio_ap_queue_status_add(q);
 	if (rc) {
+		ld_sched_object_gone(md->svc.ld, q);
 		free(q);
 		goto out;
 	}
@@ -90,6 +92,7 @@ void vfio_ap_mdev_remove_queue(void *ctx, struct ap_queue *apq)
 		vfio_ap_unlink_queue(m, q);
 	vfio_ap_free_aqic_resources(q);
 	apq->dev.drvdata = NULL;
+	ld_sched_object_gone(md->svc.ld, q);
 	free(q);
 	atomic_fetch_sub(&md->nr_queues, 1);
 	release_update_locks(md, kvm);

@@ -212,8 +212,11 @@ void vfio_ap_mdev_update_guest_apcb(struct ap_matrix_mdev *m)
 	kvm_arch_crypto_set_masks(m->kvm, &m->shadow_apcb.apm, &m->shadow_apcb.aqm,
 				  &m->shadow_apcb.adm);
 	atomic_fetch_add_explicit(&m->md->nr_push, 1, memory_order_relaxed);
-	if (m->cfg_chg_trigger)
+	m->requested = false;
+	if (m->cfg_chg_trigger) {
 		m->cfg_chg_signals++;
+		keventfd_signal(m->cfg_chg_trigger);
+	}
 }
 
 int vfio_ap_format_matrix(const struct ap_matrix *mx, char *buf, size_t size)

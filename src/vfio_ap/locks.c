@@ -178,6 +178,29 @@ void vfio_ap_set_hook_unlock(struct ap_matrix_dev *md, struct kvm *kvm)
 	lockdep_assert_released(&md->guests_lock);
 }
 
+void vfio_ap_aqic_lock(struct ap_matrix_dev *md, struct kvm *kvm)
+{
+	md->lops->aqic_lock(md, kvm);
+	lockdep_assert_held(&md->mdevs_lock);
+}
+
+void vfio_ap_aqic_unlock(struct ap_matrix_dev *md, struct kvm *kvm)
+{
+	md->lops->aqic_unlock(md, kvm);
+	lockdep_assert_released(&md->mdevs_lock);
+}
+
+/* Every variant: the AQIC handler takes mdevs_lock alone (under KVM's read hold of the hook). */
+static void aqic_lock(struct ap_matrix_dev *md, struct kvm *kvm) ACQUIRE(md->mdevs_lock)
+{
+	kmutex_lock(&md->mdevs_lock);
+}
+
+static void aqic_unlock(struct ap_matrix_dev *md, struct kvm *kvm) RELEASE(md->mdevs_lock)
+{
+	kmutex_unlock(&md->mdevs_lock);
+}
+
 /* --- merged (v6.0 and later) ------------------------------------------ */
 
 /*
@@ -315,6 +338,8 @@ const struct vfio_ap_lock_ops vfio_ap_lock_merged = {
 	.in_use_unlock = in_use_unlock,
 	.set_hook_lock = merged_hook_lock,
 	.set_hook_unlock = merged_hook_unlock,
+	.aqic_lock = aqic_lock,
+	.aqic_unlock = aqic_unlock,
 	.order = merged_order,
 	.norder = sizeof(merged_order) / sizeof(merged_order[0]),
 	.edges = merged_edges,
@@ -430,6 +455,8 @@ const struct vfio_ap_lock_ops vfio_ap_lock_v18 = {
 	.in_use_unlock = in_use_unlock,
 	.set_hook_lock = v18_hook_lock,
 	.set_hook_unlock = v18_hook_unlock,
+	.aqic_lock = aqic_lock,
+	.aqic_unlock = aqic_unlock,
 	.order = v18_order,
 	.norder = sizeof(v18_order) / sizeof(v18_order[0]),
 	.edges = v18_edges,
@@ -446,8 +473,108 @@ const struct vfio_ap_lock_ops vfio_ap_lock_v18_blocking = {
 	.in_use_unlock = in_use_unlock,
 	.set_hook_lock = v18_hook_lock,
 	.set_hook_unlock = v18_hook_unlock,
+	.aqic_lock = aqic_lock,
+	.aqic_unlock = aqic_unlock,
 	.order = v18_order,
 	.norder = sizeof(v18_order) / sizeof(v18_order[0]),
 	.edges = v18_edges,
 	.nedges = sizeof(v18_edges) / sizeof(v18_edges[0]),
+};
+
+/*
+ * --- mutants: broken tables the explorer must catch --------------------
+ *
+ * mutant-swap       merged with the assign helper's order swapped:
+ *                   guests_lock, [kvm->lock], mdevs_lock, then ap_perms_mutex
+ *                   (an ABBA against a mask store's in_use);
+ * mutant-nolock     merged whose assign paths do not take ap_perms_mutex
+ *                   (the ownership check reads ap_perms unlocked);
+ * mutant-leak       v18 whose in_use trylock forgets to release guests_lock
+ *                   when mdevs_lock is busy (a missing release on an error
+ *                   path);
+ * mutant-nested-read merged whose AQIC handler takes pqap_hook_rwsem for read
+ *                   again, under KVM's read hold (a reader nested behind a
+ *                   queued writer deadlocks).
+ */
+
+static void swap_assign_lock(struct ap_matrix_dev *md, struct ap_matrix_mdev *m)
+	ACQUIRE(md->bus->perms_mutex, md->guests_lock, md->mdevs_lock)
+{
+	get_update_locks_for_mdev(md, m);
+	kmutex_lock(&md->bus->perms_mutex);
+}
+
+static void nolock_assign_lock(struct ap_matrix_dev *md, struct ap_matrix_mdev *m)
+	ACQUIRE(md->guests_lock, md->mdevs_lock)
+{
+	get_update_locks_for_mdev(md, m);
+}
+
+static void nolock_assign_unlock(struct ap_matrix_dev *md, struct ap_matrix_mdev *m)
+	RELEASE(md->guests_lock, md->mdevs_lock)
+{
+	release_update_locks_for_mdev(md, m);
+}
+
+static bool leak_in_use_lock(struct ap_matrix_dev *md) NO_THREAD_SAFETY_ANALYSIS
+{
+	/* deliberately broken (a mutant): the analysis would rightly refuse it */
+	if (!kmutex_trylock(&md->guests_lock))
+		return false;
+	if (!kmutex_trylock(&md->mdevs_lock))
+		return false; /* the bug: guests_lock stays held */
+	return true;
+}
+
+static void nested_aqic_lock(struct ap_matrix_dev *md, struct kvm *kvm) NO_THREAD_SAFETY_ANALYSIS
+{
+	/* deliberately broken (a mutant): the read hold is released in the unlock twin */
+	down_read(&kvm->crypto.pqap_hook_rwsem);
+	kmutex_lock(&md->mdevs_lock);
+}
+
+static void nested_aqic_unlock(struct ap_matrix_dev *md, struct kvm *kvm) NO_THREAD_SAFETY_ANALYSIS
+{
+	kmutex_unlock(&md->mdevs_lock);
+	up_read(&kvm->crypto.pqap_hook_rwsem);
+}
+
+/* merged with its assign and AQIC hooks replaced */
+#define MERGED_BUT(NAME, ALOCK, AUNLOCK, QLOCK, QUNLOCK)                                           \
+	{                                                                                          \
+		.name = NAME, .assign_lock = ALOCK, .assign_unlock = AUNLOCK,                      \
+		.owned_by_def_drv = merged_owned, .in_use_lock = blocking_in_use_lock,             \
+		.in_use_unlock = in_use_unlock, .set_hook_lock = merged_hook_lock,                 \
+		.set_hook_unlock = merged_hook_unlock, .aqic_lock = QLOCK, .aqic_unlock = QUNLOCK, \
+		.order = merged_order, .norder = sizeof(merged_order) / sizeof(merged_order[0]),   \
+		.edges = merged_edges, .nedges = sizeof(merged_edges) / sizeof(merged_edges[0]),   \
+	}
+
+static const struct vfio_ap_lock_ops mutant_swap =
+	MERGED_BUT("mutant-swap", swap_assign_lock, merged_assign_unlock, aqic_lock, aqic_unlock);
+static const struct vfio_ap_lock_ops mutant_nolock = MERGED_BUT(
+	"mutant-nolock", nolock_assign_lock, nolock_assign_unlock, aqic_lock, aqic_unlock);
+static const struct vfio_ap_lock_ops mutant_nested_read =
+	MERGED_BUT("mutant-nested-read", merged_assign_lock, merged_assign_unlock, nested_aqic_lock,
+		   nested_aqic_unlock);
+
+static const struct vfio_ap_lock_ops mutant_leak = {
+	.name = "mutant-leak",
+	.assign_lock = v18_assign_lock,
+	.assign_unlock = v18_assign_unlock,
+	.owned_by_def_drv = v18_owned,
+	.in_use_lock = leak_in_use_lock,
+	.in_use_unlock = in_use_unlock,
+	.set_hook_lock = v18_hook_lock,
+	.set_hook_unlock = v18_hook_unlock,
+	.aqic_lock = aqic_lock,
+	.aqic_unlock = aqic_unlock,
+	.order = v18_order,
+	.norder = sizeof(v18_order) / sizeof(v18_order[0]),
+	.edges = v18_edges,
+	.nedges = sizeof(v18_edges) / sizeof(v18_edges[0]),
+};
+
+const struct vfio_ap_lock_ops *const vfio_ap_lock_mutants[] = {
+	&mutant_swap, &mutant_nolock, &mutant_leak, &mutant_nested_read, NULL,
 };

@@ -66,6 +66,7 @@ static struct ap_matrix_mdev *mdev_probe(struct ap_matrix_dev *md, const char *u
 
 	if (fault_fail(md->svc.faults, FAULT_MDEV) || !(m = calloc(1, sizeof(*m))))
 		return NULL;
+	ld_sched_object(md->svc.ld, m, sizeof(*m));
 	m->md = md;
 	memcpy(m->uuid, uuid, sizeof(m->uuid));
 	m->iommu_group = atomic_fetch_add(&md->next_iommu_group, 1);
@@ -137,15 +138,6 @@ long vfio_ap_mdev_create(struct ap_matrix_dev *md, const char *buf, size_t count
 	return rc ? rc : (long)count;
 }
 
-static unsigned long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long long)ts.tv_sec * 1000ULL +
-	       (unsigned long long)ts.tv_nsec / 1000000ULL;
-}
-
 /*
  * VFIO unregister: call request() while the user keeps the device open (at
  * once, then every 10 s), and wait for the close and for references from
@@ -154,11 +146,11 @@ static unsigned long long now_ms(void)
 static void wait_until_closed(struct ap_matrix_mdev *m)
 {
 	struct ap_matrix_dev *md = m->md;
-	unsigned long long next_request = 0;
+	bool ask = true;
 	unsigned count = 0;
 
 	for (;;) {
-		unsigned long long ticket = kwaitq_ticket(&md->release_wq), now;
+		unsigned long long ticket = kwaitq_ticket(&md->release_wq);
 		bool open;
 
 		kmutex_lock(&md->dev_set_lock);
@@ -167,13 +159,14 @@ static void wait_until_closed(struct ap_matrix_mdev *m)
 		ld_sched_access(md->svc.ld, &m->users, false);
 		if (!open && atomic_load(&m->users) == 0)
 			return;
-		now = now_ms();
-		if (open && now >= next_request) {
+		if (open && ask) {
 			vfio_ap_mdev_request(m, count++);
-			next_request = now + 10000;
+			ask = false;
 			continue; /* the request may have led to a close already */
 		}
-		kwaitq_wait(&md->release_wq, ticket, open ? (unsigned)(next_request - now) : 0);
+		/* 10 s without a close: ask again */
+		if (kwaitq_wait(&md->release_wq, ticket, open ? 10000 : 0) == -ETIMEDOUT)
+			ask = true;
 	}
 }
 
@@ -208,6 +201,7 @@ static void mdev_remove(struct ap_matrix_mdev *m)
 static void mdev_destroy(struct ap_matrix_mdev *m)
 {
 	struct ap_matrix_dev *md = m->md;
+	struct ld_ctx *ld = md->svc.ld;
 	bool bound, added;
 
 	wait_until_closed(m); /* also for the creator: what it built is complete */
@@ -237,14 +231,16 @@ static void mdev_destroy(struct ap_matrix_mdev *m)
 	list_del_init(&m->core_node);
 	kwake_up(&md->release_wq);
 	kmutex_unlock(&md->mdev_core_lock);
+	ld_sched_object_gone(ld, m); /* the validator outlives md */
 	free(m);
 }
 
 /*
  * remove: kstrtoul base 0; every parse error is EINVAL (the mdev core's
  * mapping); 0 does nothing; any other value removes the mdev, blocking
- * while a guest holds it (design.md §4.3). ENODEV if another remove of the
- * same mdev is already under way.
+ * while a guest holds it (design.md §4.3). If another remove of the same
+ * mdev is under way, this one returns at once with success (the kernel's
+ * remove file is removed by its first writer; later writers succeed).
  */
 long vfio_ap_mdev_remove_store(struct ap_matrix_mdev *m, const char *buf, size_t count)
 {
@@ -261,7 +257,8 @@ long vfio_ap_mdev_remove_store(struct ap_matrix_mdev *m, const char *buf, size_t
 	claimed = !atomic_exchange(&m->removing, true);
 	kmutex_unlock(&md->mdev_core_lock);
 	if (!claimed)
-		return -ENODEV;
+		return (long)
+			count; /* another writer removes it: this one succeeds (design.md §14) */
 	mdev_destroy(m);
 	return (long)count;
 }
@@ -356,8 +353,11 @@ void vfio_ap_mdev_request(struct ap_matrix_mdev *m, unsigned count)
 	if (m->kvm) {
 		lockdep_assert_held(&m->kvm->lock); /* taken by the helper when attached */
 		kvm_arch_crypto_clear_masks(m->kvm);
-		if (m->cfg_chg_trigger)
+		m->requested = true;
+		if (m->cfg_chg_trigger) {
 			m->cfg_chg_signals++;
+			keventfd_signal(m->cfg_chg_trigger);
+		}
 	}
 	if (m->req_trigger) {
 		if (count % 10 == 0)
@@ -365,6 +365,7 @@ void vfio_ap_mdev_request(struct ap_matrix_mdev *m, unsigned count)
 				    "vfio_ap_mdev %s: Relaying device request to user (#%u)",
 				    m->uuid, count);
 		m->req_signals++;
+		keventfd_signal(m->req_trigger);
 	} else if (count == 0) {
 		klog_printf(
 			vfio_ap_klog(md),
@@ -372,6 +373,24 @@ void vfio_ap_mdev_request(struct ap_matrix_mdev *m, unsigned count)
 			m->uuid);
 	}
 	release_update_locks_for_mdev(md, m);
+}
+
+/*
+ * VFIO_DEVICE_SET_IRQS for the two eventfds (design.md §4.10): index 0 the
+ * request notifier, 1 the AP configuration-change notifier. EINVAL for any
+ * other index.
+ */
+int vfio_ap_mdev_set_irq(struct ap_matrix_mdev *m, unsigned index, struct keventfd *efd)
+{
+	if (index > 1)
+		return -EINVAL;
+	kmutex_lock(&m->md->mdevs_lock);
+	if (index == 0)
+		m->req_trigger = efd;
+	else
+		m->cfg_chg_trigger = efd;
+	kmutex_unlock(&m->md->mdevs_lock);
+	return 0;
 }
 
 int vfio_ap_mdev_reset_ioctl(struct ap_matrix_mdev *m)

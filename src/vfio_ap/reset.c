@@ -87,6 +87,8 @@ void vfio_ap_flush_reset(struct ap_matrix_dev *md, struct vfio_ap_queue *q)
 	unsigned elapsed = 0, polls = 0;
 
 	lockdep_assert_held(&md->mdevs_lock);
+	if (q->reset_work_pending) /* flush_work sleeps, holding mdevs_lock */
+		ld_sched_sleep(md->svc.ld, "flush_work(reset)");
 	while (q->reset_work_pending) {
 		uint32_t sw;
 		unsigned rc, zrc = APQSW_RC(q->reset_status);

@@ -23,6 +23,7 @@
 #include "ap/ap_bus.h"
 #include "base/bitmap.h"
 #include "base/list.h"
+#include "kernel/eventfd.h"
 #include "kernel/services.h"
 #include "kernel/uevent.h"
 #include "kvm/kvm.h"
@@ -107,11 +108,17 @@ struct ap_matrix_mdev {
 	bm256 apm_add GUARDED_BY_ANY(md->guests_lock, md->mdevs_lock);
 	bm256 aqm_add GUARDED_BY_ANY(md->guests_lock, md->mdevs_lock);
 	bm256 adm_add GUARDED_BY_ANY(md->guests_lock, md->mdevs_lock);
-	bool req_trigger GUARDED_BY(md->mdevs_lock); /* eventfd registered? */
-	bool cfg_chg_trigger GUARDED_BY(md->mdevs_lock);
+	/* the registered eventfds (VFIO_DEVICE_SET_IRQS), NULL if none */
+	struct keventfd *req_trigger GUARDED_BY(md->mdevs_lock);
+	struct keventfd *cfg_chg_trigger GUARDED_BY(md->mdevs_lock);
 	/* times req_trigger fired */
 	unsigned long long req_signals GUARDED_BY(md->mdevs_lock);
 	unsigned long long cfg_chg_signals GUARDED_BY(md->mdevs_lock);
+	/*
+	 * request() cleared the guest's masks and no PUSH has restored them
+	 * since (the guest's CRYCB then differs from the shadow on purpose)
+	 */
+	bool requested GUARDED_BY(md->mdevs_lock);
 	/* VFIO device state (the dev-set lock) */
 	bool open GUARDED_BY(md->dev_set_lock);
 	/* mdev core state */
@@ -167,6 +174,10 @@ struct vfio_ap_lock_ops {
 		HOOK_ACQUIRES(md->guests_lock, kvm->lock, md->mdevs_lock);
 	void (*set_hook_unlock)(struct ap_matrix_dev *md, struct kvm *kvm)
 		HOOK_RELEASES(md->guests_lock, kvm->lock, md->mdevs_lock);
+	/* the PQAP(AQIC) handler's locks (KVM already holds pqap_hook_rwsem for read) */
+	void (*aqic_lock)(struct ap_matrix_dev *md, struct kvm *kvm) HOOK_ACQUIRES(md->mdevs_lock);
+	void (*aqic_unlock)(struct ap_matrix_dev *md, struct kvm *kvm)
+		HOOK_RELEASES(md->mdevs_lock);
 	/* declared lock order, outermost first */
 	const char *const *order;
 	size_t norder;
@@ -179,6 +190,11 @@ extern const struct vfio_ap_lock_edge vfio_ap_common_edges[];
 extern const size_t vfio_ap_nr_common_edges;
 extern const struct vfio_ap_lock_ops vfio_ap_lock_merged, vfio_ap_lock_v18,
 	vfio_ap_lock_v18_blocking;
+/*
+ * Broken tables that the deadlock explorer must catch (docs/explorer.md,
+ * "Testing the tester"); NULL-terminated. Never a user-selectable variant.
+ */
+extern const struct vfio_ap_lock_ops *const vfio_ap_lock_mutants[];
 
 struct ap_matrix_dev {
 	struct kservices svc; /* const after init */
@@ -257,6 +273,9 @@ bool vfio_ap_set_hook_lock(struct ap_matrix_dev *md, struct kvm *kvm, struct kvm
 			   bool install) ACQUIRE(md->guests_lock, kvm->lock, md->mdevs_lock);
 void vfio_ap_set_hook_unlock(struct ap_matrix_dev *md, struct kvm *kvm)
 	RELEASE(md->guests_lock, kvm->lock, md->mdevs_lock);
+/* The variant's locks of the PQAP(AQIC) handler. */
+void vfio_ap_aqic_lock(struct ap_matrix_dev *md, struct kvm *kvm) ACQUIRE(md->mdevs_lock);
+void vfio_ap_aqic_unlock(struct ap_matrix_dev *md, struct kvm *kvm) RELEASE(md->mdevs_lock);
 
 /* --- matrix ops (ops.c, filter.c, reset.c) --- */
 struct vfio_ap_queue *vfio_ap_mdev_get_queue(struct ap_matrix_mdev *m, unsigned apqn);
@@ -326,6 +345,11 @@ void vfio_ap_mdev_put(struct ap_matrix_mdev *m);
 int vfio_ap_mdev_open(struct ap_matrix_mdev *m, struct kvm *kvm);
 void vfio_ap_mdev_close(struct ap_matrix_mdev *m);
 void vfio_ap_mdev_request(struct ap_matrix_mdev *m, unsigned count);
+/*
+ * VFIO_DEVICE_SET_IRQS: register (efd) or release (NULL) the eventfd of an
+ * index: 0 the request notifier, 1 the config-change notifier.
+ */
+int vfio_ap_mdev_set_irq(struct ap_matrix_mdev *m, unsigned index, struct keventfd *efd);
 int vfio_ap_mdev_reset_ioctl(struct ap_matrix_mdev *m);
 void vfio_ap_mdev_dma_unmap(struct ap_matrix_mdev *m, uint64_t iova, uint64_t len);
 /* mdev create's tree work, in the kernel's steps (attrs.c), each 0 or -errno: */

@@ -5,7 +5,7 @@
  *
  * Boots the default host, gives queue 03.0005 to vfio_ap (the other queues
  * stay with cex4queue), creates an mdev with 03.0005 assigned and starts a
- * guest on it, then walks the whole tree and prints one line per node:
+ * guest on it, creates the zcrypt node zcrypt_0, then walks the whole tree and prints one line per node:
  * mode, type and path (and link text), with instance names folded into
  * patterns (cardXX, XX.YYYY, <uuid>, N) and duplicates dropped. With
  * --print it writes the listing; otherwise it compares it with the block
@@ -185,6 +185,7 @@ int main(int argc, char **argv)
 	wr(w.fs, "devices/vfio_ap/matrix/" U "/assign_adapter", "3");
 	wr(w.fs, "devices/vfio_ap/matrix/" U "/assign_domain", "5");
 	wr(w.fs, "sim/guests/start", U);
+	wr(w.fs, "class/zcrypt/create", "\n");
 	visit(&w, "");
 	qsort(w.lines, w.n, sizeof(char *), cmp);
 	if (print)

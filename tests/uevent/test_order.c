@@ -339,6 +339,58 @@ static void test_synthetic(void)
 	       "a bus's uevent file is write-only");
 }
 
+/* zcrypt's online files and nodes (docs/uevents.md §4). */
+static void test_zcrypt(void)
+{
+	char *want = NULL;
+	size_t mark = rec_mark(&r);
+
+	tap_ok(wr("devices/ap/card04/04.0005/online", "0") == 1, "04.0005 online 0");
+	queue_line(&want, 4, 5, "change", "ONLINE=0 ", "cex4queue");
+	tap_same_text(rec_since(&r, mark), want, "queue online 0: ONLINE=0 on the queue");
+	free(want);
+	want = NULL;
+	mark = rec_mark(&r);
+	tap_ok(wr("devices/ap/card04/online", "0") == 1, "card04 online 0");
+	add(&want, "change /devices/ap/card04 SUBSYSTEM=ap ONLINE=0 DEVTYPE=ap_card "
+		   "DRIVER=cex4card DEV_TYPE=000E MODALIAS=ap:t0E MODE=cca\n");
+	for (unsigned d = 0; d < 16; d++)
+		if (d != 5)
+			queue_line(&want, 4, d, "change", "ONLINE=0 ", "cex4queue");
+	tap_same_text(rec_since(&r, mark), want,
+		      "card online 0: the card, then each queue it took offline (not 04.0005)");
+	free(want);
+	want = NULL;
+	mark = rec_mark(&r);
+	tap_ok(wr("devices/ap/card04/04.0005/online", "1") == -EINVAL && !*rec_since(&r, mark),
+	       "queue online 1 under an offline card: EINVAL, no event");
+	tap_ok(wr("devices/ap/card04/online", "1") == 1, "card04 online 1");
+	add(&want, "change /devices/ap/card04 SUBSYSTEM=ap ONLINE=1 DEVTYPE=ap_card "
+		   "DRIVER=cex4card DEV_TYPE=000E MODALIAS=ap:t0E MODE=cca\n");
+	for (unsigned d = 0; d < 16; d++)
+		queue_line(&want, 4, d, "change", "ONLINE=1 ", "cex4queue");
+	tap_same_text(rec_since(&r, mark), want, "card online 1: the card and all 16 queues");
+	free(want);
+	want = NULL;
+	mark = rec_mark(&r);
+	tap_ok(wr("devices/ap/card04/online", "1") == 1, "card04 online 1 again");
+	add(&want, "change /devices/ap/card04 SUBSYSTEM=ap ONLINE=1 DEVTYPE=ap_card "
+		   "DRIVER=cex4card DEV_TYPE=000E MODALIAS=ap:t0E MODE=cca\n");
+	tap_same_text(rec_since(&r, mark), want, "... the card's event even without a change");
+	free(want);
+	want = NULL;
+	mark = rec_mark(&r);
+	tap_ok(wr("class/zcrypt/create", "n1") == 2, "zcrypt node n1 created");
+	tap_ok(wr("class/zcrypt/destroy", "n1") == 2, "zcrypt node n1 destroyed");
+	tap_ok(wr("class/zcrypt/destroy", "n1") == -ENOENT, "destroying it again: ENOENT");
+	tap_same_text(
+		rec_since(&r, mark),
+		"add /devices/virtual/zcrypt/n1 SUBSYSTEM=zcrypt MAJOR=246 MINOR=0 DEVNAME=n1\n"
+		"remove /devices/virtual/zcrypt/n1 SUBSYSTEM=zcrypt MAJOR=246 MINOR=0 "
+		"DEVNAME=n1\n",
+		"a node's add and remove, with its device number");
+}
+
 int main(void)
 {
 	struct sim_config cfg;
@@ -357,6 +409,7 @@ int main(void)
 	test_host_config();
 	test_bind_unbind();
 	test_synthetic();
+	test_zcrypt();
 	tap_ok(r.seq_gaps == 0, "SEQNUM grew by one per event (%llu events)", r.events);
 	tap_ok(sim_free(s, err, sizeof(err)) == 0, "clean shutdown");
 	rec_free(&r);

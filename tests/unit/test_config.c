@@ -6,7 +6,8 @@
  * every keyword, the card type names, and every error class with its exact
  * "FILE:LINE: reason" text: unknown keyword, bad number, bad list, id out of
  * range (including a max_adapter that comes after the cards), duplicate
- * card, bad option, wrong argument count, apxa-less limits, unreadable file.
+ * card, bad option, wrong argument count, apxa-less limits, unreadable file;
+ * the firmware options of card lines (zcrypt.md §5) with every error.
  * Files are given as strings through fmemopen(), one through a real path.
  */
 #include <errno.h>
@@ -98,6 +99,70 @@ static void test_valid(void)
 	       "apmask absolute; aqmask relative from all zeros");
 }
 
+static bool vp_is(const struct ap_mk_reg *r, int state, const char *hex)
+{
+	char got[2 * AP_MK_VP_MAX + 1];
+
+	for (int i = 0; i < AP_MK_VP_MAX; i++)
+		snprintf(got + 2 * i, 3, "%02x", r->vp[i]);
+	return r->state == state && !strncmp(got, hex, strlen(hex)) &&
+	       strspn(got + strlen(hex), "0") == strlen(got + strlen(hex));
+}
+
+/* The firmware options of card lines (zcrypt.md §5) and the kinds' defaults. */
+static void test_firmware(void)
+{
+	static const char text[] =
+		"card 3 type=CEX8C serial=ABCD1234 "
+		"aes=0xa1b2c3d4e5f60718,full:1122334455667788,8877665544332211 "
+		"apka=invalid,partial asym=0x00112233445566778899aabbccddeeff nomk=5,7-8\n"
+		"card 5 type=CEX7P wk=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcd"
+		"ef,uncommitted:ff api=7 fw=8.3 op_modes=FIPS2024,FIPS2009 serial=SN00000000000005\n"
+		"card 6 type=CEX8A\ncard 7-8 type=CEX8C\ncard 9 type=CEX8P op_modes=none\n";
+	struct sim_config c;
+	char err[256];
+	const struct ap_card_cfg *k = c.machine.cards;
+	int rc = parse_text(text, &c, err, sizeof(err));
+
+	tap_ok(rc == 0, "card lines with firmware options parse (%s)", err);
+	if (rc)
+		return;
+	tap_ok(!strcmp(k[3].fw.serial, "ABCD1234") && !strcmp(k[5].fw.serial, "SN00000000000005") &&
+		       !k[7].fw.serial[0],
+	       "serial=, and none (the id's default) without it");
+	tap_ok(vp_is(&k[3].fw.mk[AP_MK_AES_CUR], AP_MK_VALID, "a1b2c3d4e5f60718") &&
+		       vp_is(&k[3].fw.mk[AP_MK_AES_NEW], AP_MK_FULL, "1122334455667788") &&
+		       vp_is(&k[3].fw.mk[AP_MK_AES_OLD], AP_MK_VALID, "8877665544332211"),
+	       "aes=CUR,NEW,OLD: HEX is valid/full, STATE:HEX");
+	tap_ok(vp_is(&k[3].fw.mk[AP_MK_APKA_CUR], AP_MK_INVALID, "") &&
+		       vp_is(&k[3].fw.mk[AP_MK_APKA_NEW], AP_MK_PARTIAL, "") &&
+		       vp_is(&k[3].fw.mk[AP_MK_APKA_OLD], AP_MK_INVALID, ""),
+	       "apka=invalid,partial: states without patterns, OLD defaults to invalid");
+	tap_ok(vp_is(&k[3].fw.mk[AP_MK_ASYM_CUR], AP_MK_VALID,
+		     "00112233445566778899aabbccddeeff") &&
+		       vp_is(&k[3].fw.mk[AP_MK_ASYM_NEW], AP_MK_EMPTY, ""),
+	       "asym= takes 16-byte patterns; NEW defaults to empty");
+	tap_ok(mask_is(&k[3].fw.nomk, "0580"), "nomk= is a list of domains");
+	tap_ok(vp_is(&k[5].fw.mk[AP_MK_WK_CUR], AP_MK_VALID,
+		     "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef") &&
+		       vp_is(&k[5].fw.mk[AP_MK_WK_NEW], AP_MK_UNCOMMITTED,
+			     "00000000000000000000000000000000000000000000000000000000000000ff"),
+	       "wk=CUR,NEW with 32-byte patterns, filled from the right");
+	tap_ok(k[5].fw.api_ordinal == 7 && k[5].fw.fw_major == 8 && k[5].fw.fw_minor == 3 &&
+		       k[5].fw.op_modes == ((1ull << 8) | 1ull),
+	       "api=, fw=, op_modes= (in any order)");
+	tap_ok(vp_is(&k[7].fw.mk[AP_MK_AES_CUR], AP_MK_VALID, "3c5e8a91f02b6d47") &&
+		       vp_is(&k[8].fw.mk[AP_MK_ASYM_OLD], AP_MK_INVALID, "") &&
+		       bm_empty(&k[8].fw.nomk),
+	       "CCA defaults: current keys valid with fixed patterns, OLD invalid, every domain");
+	tap_ok(k[9].fw.api_ordinal == 6 && k[9].fw.fw_major == 7 && k[9].fw.fw_minor == 22 &&
+		       k[9].fw.op_modes == 0 && k[9].fw.mk[AP_MK_WK_CUR].state == AP_MK_VALID &&
+		       k[9].fw.mk[AP_MK_WK_NEW].state == AP_MK_EMPTY,
+	       "EP11 defaults: API 6, firmware 7.22, no op mode, WK valid, NEW empty");
+	tap_ok(k[6].fw.mk[0].state == 0 && k[6].fw.api_ordinal == 0,
+	       "an accelerator has no firmware facts");
+}
+
 static void test_empty_and_masks(void)
 {
 	struct sim_config c;
@@ -120,6 +185,10 @@ static void test_empty_and_masks(void)
 		       ap_machine_na(&c.machine) == 9,
 	       "scalar keywords: last wins");
 }
+
+#define OPTS                                                                               \
+	"type=, config=, chkstop=, serial=, nomk=, aes=, apka=, asym=, wk=, api=, fw= or " \
+	"op_modes="
 
 struct err_case {
 	const char *text;
@@ -144,16 +213,14 @@ static const struct err_case err_cases[] = {
 	{ "max_domain -1\n", "t.cfg:1: max_domain: expected a number 0-255 (C syntax), got '-1'" },
 	{ "max_domain 08\n", "t.cfg:1: max_domain: expected a number 0-255 (C syntax), got '08'" },
 	{ "card 3\n", "t.cfg:1: card: wrong number of arguments (expected 'card LIST type=T "
-		      "[config=0|1] [chkstop=0|1]')" },
+		      "[config=0|1] [chkstop=0|1] [OPTION=VALUE ...]')" },
 	{ "card 3 config=1\n", "t.cfg:1: card: missing type=T (T one of CEX4A..CEX8P)" },
 	{ "card 3 type=CEX9C\n", "t.cfg:1: card: unknown type 'CEX9C' (expected CEX4A..CEX8P: "
 				 "CEX4-CEX8 then A, C or P)" },
 	{ "card 3 type=cex8c\n", "t.cfg:1: card: unknown type 'cex8c' (expected CEX4A..CEX8P: "
 				 "CEX4-CEX8 then A, C or P)" },
-	{ "card 3 type=CEX8C foo=1\n",
-	  "t.cfg:1: card: unknown option 'foo' (expected type=, config= or chkstop=)" },
-	{ "card 3 type=CEX8C bar\n",
-	  "t.cfg:1: card: expected an option type=, config= or chkstop=, got 'bar'" },
+	{ "card 3 type=CEX8C foo=1\n", "t.cfg:1: card: unknown option 'foo' (expected " OPTS ")" },
+	{ "card 3 type=CEX8C bar\n", "t.cfg:1: card: expected an option " OPTS ", got 'bar'" },
 	{ "card 3 type=CEX8C config=2\n", "t.cfg:1: card: expected config=0 or config=1, got "
 					  "'config=2'" },
 	{ "card 3 type=CEX8C chkstop=yes\n", "t.cfg:1: card: expected chkstop=0 or chkstop=1, "
@@ -187,7 +254,63 @@ static const struct err_case err_cases[] = {
 	  "t.cfg:1: max_domain 16 needs apxa yes (at most 15 without AP extended addressing)" },
 	{ "max_domain 1\ncontrol_domains 9\nusage_domains 5\ncard 9 type=CEX8C\nmax_adapter 8\n",
 	  "t.cfg:2: control domain 0x09 is beyond max_domain 1" },
-	{ "card 1 type=CEX8C a b c d e f\n", "t.cfg:1: too many words (at most 8)" },
+	{ "card 1 type=CEX8C a b c d e f g h i j k l m n o\n",
+	  "t.cfg:1: too many words (at most 16)" },
+	/* the firmware options (zcrypt.md §5) */
+	{ "card 6 type=CEX8A serial=ABCD1234\n",
+	  "t.cfg:1: card: serial= is for CCA and EP11 cards, not CEX8A" },
+	{ "card 6 type=CEX8A nomk=1\n",
+	  "t.cfg:1: card: nomk= is for CCA and EP11 cards, not CEX8A" },
+	{ "card 3 type=CEX8C wk=1\n", "t.cfg:1: card: wk= is for EP11 (CEXnP) cards, not CEX8C" },
+	{ "card 3 type=CEX6C api=1\n", "t.cfg:1: card: api= is for EP11 (CEXnP) cards, not CEX6C" },
+	{ "card 5 fw=1.2 type=CEX8P aes=1\n",
+	  "t.cfg:1: card: aes= is for CCA (CEXnC) cards, not CEX8P" },
+	{ "card 3 type=CEX8C serial=ABC\n",
+	  "t.cfg:1: card: serial= takes 8 letters or digits on a CCA card, got 'ABC'" },
+	{ "card 5 type=CEX8P serial=ABCD1234\n",
+	  "t.cfg:1: card: serial= takes 16 letters or digits on an EP11 card, got 'ABCD1234'" },
+	{ "card 3 type=CEX8C serial=ABCD-234\n",
+	  "t.cfg:1: card: serial= takes 8 letters or digits on a CCA card, got 'ABCD-234'" },
+	{ "card 3-4 type=CEX8C serial=ABCD1234\n",
+	  "t.cfg:1: card: serial= is for one card, but the list names 2" },
+	{ "card 3 type=CEX8C serial=ABCD1234 serial=ABCD1235\n",
+	  "t.cfg:1: card: option 'serial' given twice" },
+	{ "card 3 type=CEX8C aes=valid\n",
+	  "t.cfg:1: card: aes=: bad CUR value 'valid' (expected valid:HEX, HEX or invalid; HEX "
+	  "is at most 16 hex digits)" },
+	{ "card 3 type=CEX8C aes=invalid:12\n",
+	  "t.cfg:1: card: aes=: bad CUR value 'invalid:12' (expected valid:HEX, HEX or "
+	  "invalid; HEX is at most 16 hex digits)" },
+	{ "card 3 type=CEX8C apka=1,committed:5\n",
+	  "t.cfg:1: card: apka=: bad NEW value 'committed:5' (expected full:HEX, HEX, partial "
+	  "or empty; HEX is at most 16 hex digits)" },
+	{ "card 3 type=CEX8C apka=1,,2\n",
+	  "t.cfg:1: card: apka=: bad NEW value '' (expected full:HEX, HEX, partial or empty; "
+	  "HEX is at most 16 hex digits)" },
+	{ "card 3 type=CEX8C asym=1,empty,0x123456789012345678901234567890123\n",
+	  "t.cfg:1: card: asym=: bad OLD value '0x123456789012345678901234567890123' (expected "
+	  "valid:HEX, HEX or invalid; HEX is at most 32 hex digits)" },
+	{ "card 3 type=CEX8C aes=1,2,3,4\n",
+	  "t.cfg:1: card: aes=: at most 3 values (CUR,NEW,OLD), got '1,2,3,4'" },
+	{ "card 5 type=CEX8P wk=1,full:2\n",
+	  "t.cfg:1: card: wk=: bad NEW value 'full:2' (expected committed:HEX, HEX, "
+	  "uncommitted:HEX or empty; HEX is at most 64 hex digits)" },
+	{ "card 5 type=CEX8P wk=1,2,3\n",
+	  "t.cfg:1: card: wk=: at most 2 values (CUR,NEW), got '1,2,3'" },
+	{ "card 5 type=CEX8P fw=7\n",
+	  "t.cfg:1: card: expected fw=MAJOR.MINOR (each 0-255), got 'fw=7'" },
+	{ "card 5 type=CEX8P fw=7.256\n",
+	  "t.cfg:1: card: expected fw=MAJOR.MINOR (each 0-255), got 'fw=7.256'" },
+	{ "card 5 type=CEX8P api=-1\n",
+	  "t.cfg:1: card: expected api=N (0-4294967295), got 'api=-1'" },
+	{ "card 5 type=CEX8P api=0x100000000\n",
+	  "t.cfg:1: card: expected api=N (0-4294967295), got 'api=0x100000000'" },
+	{ "card 5 type=CEX8P op_modes=FIPS2021,FOO\n",
+	  "t.cfg:1: card: unknown op mode 'FOO' in op_modes= (expected none or FIPS2009, "
+	  "BSI2009, FIPS2011, BSI2011, SIGG-IMPORT, SIGG, BSICC2017, FIPS2021, FIPS2024)" },
+	{ "card 3 type=CEX8C nomk=1,,2\n",
+	  "t.cfg:1: card: nomk=: bad list '1,,2' (expected C numbers and ranges, e.g. "
+	  "0x04-0x07,0x47)" },
 };
 
 static void test_errors(void)
@@ -261,6 +384,7 @@ int main(void)
 {
 	test_default();
 	test_valid();
+	test_firmware();
 	test_empty_and_masks();
 	test_errors();
 	test_small_errbuf();
