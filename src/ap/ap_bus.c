@@ -8,6 +8,13 @@
  * alternate driver vfio_ap. Probe and remove run with the device's
  * device_lock held, as the driver core does. Devices are refcounted so that
  * a reference from ap_get_qdev() stays valid across a concurrent removal.
+ *
+ * uevents (docs/uevents.md §3, §4) go out where the driver core sends
+ * them: `add` once a device's directory is complete and before any probe,
+ * `bind` after a successful probe, `unbind` after the driver let go (the
+ * driver pointer already cleared), `remove` after the unbind and before
+ * the directory goes; a driver's `add` after it has taken its devices,
+ * its `remove` after it has let them go.
  */
 #include "ap/ap_bus.h"
 
@@ -100,6 +107,8 @@ static int ap_queue_probe(struct ap_bus *bus, struct ap_driver *drv, struct ap_q
 
 	if (devres != drvres)
 		return -ENODEV;
+	ld_sched_access(bus->svc.ld, &bus->bindings_complete, true);
+	atomic_store(&bus->bindings_complete, false); /* rearmed by every probe past the check */
 	ld_sched_access(bus->svc.ld, &q->dev.driver, true);
 	q->dev.driver = drv; /* visible to the driver's probe, as dev->driver is */
 	rc = drv->probe ? drv->probe(drv->ctx, q) : 0;
@@ -110,6 +119,7 @@ static int ap_queue_probe(struct ap_bus *bus, struct ap_driver *drv, struct ap_q
 	}
 	snprintf(name, sizeof(name), "%02x.%04x", AP_QID_CARD(q->qid), AP_QID_QUEUE(q->qid));
 	ap_device_sysfs_bound(bus, &q->dev, false, name);
+	kobject_uevent(&q->dev.kobj, KOBJ_BIND);
 	return 0;
 }
 
@@ -128,6 +138,7 @@ static void ap_queue_release_driver(struct ap_bus *bus, struct ap_queue *q)
 	ld_sched_access(bus->svc.ld, &q->dev.driver, true);
 	q->dev.driver = NULL;
 	q->dev.drvdata = NULL;
+	kobject_uevent(&q->dev.kobj, KOBJ_UNBIND);
 }
 
 /* A copy of the driver list (registration order) for a binding pass. */
@@ -167,11 +178,13 @@ static void ap_card_attach(struct ap_bus *bus, struct ap_card *c)
 	for (int i = 0; i < n; i++) {
 		if (!drvs[i]->for_cards)
 			continue;
+		atomic_store(&bus->bindings_complete, false);
 		if (drvs[i]->card_probe && drvs[i]->card_probe(drvs[i]->ctx, c))
 			continue;
 		c->dev.driver = drvs[i];
 		snprintf(name, sizeof(name), "card%02x", c->id);
 		ap_device_sysfs_bound(bus, &c->dev, true, name);
+		kobject_uevent(&c->dev.kobj, KOBJ_BIND);
 		return;
 	}
 }
@@ -188,6 +201,7 @@ static void ap_card_release_driver(struct ap_bus *bus, struct ap_card *c)
 	if (c->dev.driver->card_remove)
 		c->dev.driver->card_remove(c->dev.driver->ctx, c);
 	c->dev.driver = NULL;
+	kobject_uevent(&c->dev.kobj, KOBJ_UNBIND);
 }
 
 void ap_queue_device_add(struct ap_bus *bus, struct ap_card *c, unsigned apqi, bool config)
@@ -213,6 +227,7 @@ void ap_queue_device_add(struct ap_bus *bus, struct ap_card *c, unsigned apqi, b
 		abort(); /* the bus's lookup table cannot fail in the kernel either */
 	bus->qtab[c->id][apqi] = q;
 	kmutex_unlock(&bus->queues_lock);
+	kobject_uevent(&q->dev.kobj, KOBJ_ADD);
 	kmutex_lock(&q->dev.device_lock);
 	ap_queue_attach(bus, q);
 	kmutex_unlock(&q->dev.device_lock);
@@ -232,6 +247,7 @@ void ap_queue_device_del(struct ap_bus *bus, struct ap_queue *q)
 	bus->qtab[AP_QID_CARD(q->qid)][AP_QID_QUEUE(q->qid)] = NULL;
 	kmutex_unlock(&bus->queues_lock);
 	q->card->queues[AP_QID_QUEUE(q->qid)] = NULL;
+	kobject_uevent(&q->dev.kobj, KOBJ_REMOVE);
 	sysfs_remove(bus->svc.fs, q->dev.dir);
 	{
 		char name[16];
@@ -272,6 +288,7 @@ struct ap_card *ap_card_device_add(struct ap_bus *bus, unsigned apid)
 	bus->cards[apid] = c;
 	atomic_fetch_add(&bus->nr_cards, 1);
 	ap_card_sysfs_add(bus, c);
+	kobject_uevent(&c->dev.kobj, KOBJ_ADD);
 	kmutex_lock(&c->dev.device_lock);
 	ap_card_attach(bus, c);
 	kmutex_unlock(&c->dev.device_lock);
@@ -293,6 +310,7 @@ void ap_card_device_del(struct ap_bus *bus, struct ap_card *c)
 	ap_card_release_driver(bus, c);
 	kmutex_unlock(&c->dev.device_lock);
 	bus->cards[c->id] = NULL;
+	kobject_uevent(&c->dev.kobj, KOBJ_REMOVE);
 	sysfs_remove(bus->svc.fs, c->dev.dir);
 	snprintf(name, sizeof(name), "card%02x", c->id);
 	sysfs_remove_name(bus->svc.fs, bus->devices_dir, name);
@@ -301,6 +319,7 @@ void ap_card_device_del(struct ap_bus *bus, struct ap_card *c)
 }
 
 int ap_driver_sysfs_add(struct ap_bus *bus, struct ap_driver *drv);
+void ap_driver_sysfs_del_files(struct ap_bus *bus, struct ap_driver *drv);
 
 /* Calls fn for every queue device with its device_lock held; caller holds scan_mutex. */
 static void for_each_queue_locked(struct ap_bus *bus,
@@ -345,11 +364,11 @@ static void revise_one(struct ap_bus *bus, struct ap_queue *q, const void *arg)
 		ap_queue_attach(bus, q);
 }
 
+/* Every queue whose reservation and driver now disagree is reprobed, in bus order. */
 static void ap_bus_revise_bindings(struct ap_bus *bus, const struct old_perms *old)
 {
 	kmutex_lock(&bus->scan_mutex);
 	for_each_queue_locked(bus, revise_one, old);
-	ap_bus_check_bindings_complete(bus);
 	ap_scan_unlock(bus);
 }
 
@@ -397,6 +416,12 @@ long ap_bus_mask_store(struct ap_bus *bus, bool adapters, const char *buf, size_
 	*cur = nmask;
 	kmutex_unlock(&bus->perms_mutex);
 	ap_bus_revise_bindings(bus, &old);
+	{ /* the whole new mask, newline included, once the rebinding is done */
+		char hex[BM_HEXLEN];
+
+		kobject_uevent_key(&bus->root_kobj, KOBJ_CHANGE, "%s=%s\n",
+				   adapters ? "APMASK" : "AQMASK", bm_format(&nmask, hex));
+	}
 	return (long)count;
 }
 
@@ -504,7 +529,10 @@ static void release_if_bound_to(struct ap_bus *bus, struct ap_queue *q, const vo
 		ap_queue_release_driver(bus, q);
 }
 
-/* Registers a driver and binds it to every matching unbound device. */
+/*
+ * Registers a driver and binds it to every matching unbound device, then
+ * announces the driver (`add /bus/ap/drivers/<name>`).
+ */
 int ap_driver_register(struct ap_bus *bus, struct ap_driver *drv)
 {
 	int rc;
@@ -524,14 +552,24 @@ int ap_driver_register(struct ap_bus *bus, struct ap_driver *drv)
 		kmutex_unlock(&c->dev.device_lock);
 	}
 	for_each_queue_locked(bus, attach_one, NULL);
-	ap_bus_check_bindings_complete(bus);
 	ap_scan_unlock(bus);
+	kobject_uevent(&drv->kobj, KOBJ_ADD);
 	return rc;
 }
 
+/*
+ * Unregisters a driver: its bind/unbind/uevent files go first (no new
+ * binding through them), it leaves the driver list (no probe finds it),
+ * every device bound to it is released, the directory goes and the driver
+ * is announced gone (`remove /bus/ap/drivers/<name>`).
+ */
 void ap_driver_unregister(struct ap_bus *bus, struct ap_driver *drv)
 {
+	ap_driver_sysfs_del_files(bus, drv);
 	kmutex_lock(&bus->scan_mutex);
+	kmutex_lock(&bus->perms_mutex);
+	list_del_init(&drv->node);
+	kmutex_unlock(&bus->perms_mutex);
 	for_each_queue_locked(bus, release_if_bound_to, drv);
 	for (unsigned a = 0; a < BM_BITS; a++) {
 		struct ap_card *c = bus->cards[a];
@@ -543,10 +581,8 @@ void ap_driver_unregister(struct ap_bus *bus, struct ap_driver *drv)
 			ap_card_release_driver(bus, c);
 		kmutex_unlock(&c->dev.device_lock);
 	}
-	kmutex_lock(&bus->perms_mutex);
-	list_del_init(&drv->node);
-	kmutex_unlock(&bus->perms_mutex);
 	sysfs_remove(bus->svc.fs, drv->dir);
 	drv->dir = NULL;
 	ap_scan_unlock(bus);
+	kobject_uevent(&drv->kobj, KOBJ_REMOVE);
 }

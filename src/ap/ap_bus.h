@@ -30,6 +30,7 @@
 #include "ap/ap_hw.h"
 #include "base/list.h"
 #include "kernel/services.h"
+#include "kernel/uevent.h"
 #include "lockdep/lockdep.h"
 #include "lockdep/sched.h"
 
@@ -59,6 +60,7 @@ struct ap_driver {
 					     bus->perms_mutex); /* in bus->drivers */
 	struct sysfs_node *dir;					/* bus/ap/drivers/<name> */
 	struct ap_bus *bus;
+	struct kobj kobj; /* /bus/ap/drivers/<name>, subsystem "drivers" */
 };
 
 struct ap_device_common {
@@ -72,6 +74,7 @@ struct ap_device_common {
 	/* written under device_lock (vfio_ap: also mdevs_lock); read by vfio_ap_find_queue */
 	void *_Atomic drvdata;
 	struct sysfs_node *dir;
+	struct kobj kobj; /* its uevent identity: devpath, subsystem "ap", keys */
 	atomic_int refcount;
 	atomic_bool dead; /* unregistered: no new binding; set before the dir is removed */
 };
@@ -114,18 +117,26 @@ struct ap_bus {
 	struct ap_queue **qtab[BM_BITS] GUARDED_BY(queues_lock);
 	struct list_head drivers GUARDED_BY_ANY(scan_mutex, perms_mutex);
 	atomic_ullong scans;
-	atomic_ullong bindings_complete_count; /* times a scan found every queue bound */
-	bool bindings_complete GUARDED_BY(scan_mutex);
+	atomic_ullong bindings_complete_count; /* BINDINGS=complete events sent (COMPLETECOUNT) */
+	/*
+	 * The kernel's "bindings complete" state: set when a scan sends the
+	 * event, cleared by every probe that passes the reservation check and
+	 * by a scan that finds new adapters or domains (docs/uevents.md §4).
+	 */
+	atomic_bool bindings_complete;
 	atomic_int config_time, poll_thread, ap_domain;
 	atomic_ullong poll_timeout;
 	atomic_int nr_cards, nr_queues; /* live device objects (leak check) */
 	struct sysfs_node *bus_dir, *devices_dir, *drivers_dir, *root_dev_dir;
+	struct kobj root_kobj; /* /devices/ap: subsystem ap, no keys of its own */
+	struct kobj bus_kobj;  /* /bus/ap: subsystem "bus" */
 };
 
 /*
  * Builds the bus from the services and the hardware, with the boot-time
- * ap.apmask=/ap.aqmask= masks, and runs the first scan (devices appear,
- * no driver is registered yet). 0 or -ENOMEM.
+ * ap.apmask=/ap.aqmask= masks (bus_register: `add /bus/ap`). No scan runs
+ * yet: the host registers the default drivers first, then calls
+ * ap_bus_scan() for the first scan (docs/design.md §1.3). 0 or -ENOMEM.
  */
 int ap_bus_init(struct ap_bus *bus, const struct kservices *svc, struct ap_hw *hw,
 		const bm256 *apmask, const bm256 *aqmask);
@@ -167,16 +178,19 @@ long ap_bus_unbind(struct ap_bus *bus, struct ap_driver *drv, const char *name);
 
 /* Number of bound / total queue devices (the `bindings` attribute). */
 void ap_bus_bindings(struct ap_bus *bus, unsigned *bound, unsigned *total);
-/* After bindings may have changed: counts a transition to "all bound". */
+/*
+ * At the end of a scan: when every queue device has a driver and the
+ * bindings-complete state is not set, sets it and sends BINDINGS=complete.
+ */
 void ap_bus_check_bindings_complete(struct ap_bus *bus) REQUIRES(bus->scan_mutex);
+/* A change event on the AP root device /devices/ap with one caller key. */
+void ap_bus_root_event(struct ap_bus *bus, const char *key);
 
 int ap_max_adapter_id(const struct ap_config_info *qci);
 int ap_max_domain_id(const struct ap_config_info *qci);
 
 /* Bus attribute sysfs table and device attribute setup live in ap_sysfs.c. */
 int ap_bus_sysfs_init(struct ap_bus *bus);
-/* The empty `uevent` of a root device. */
-const struct sysfs_attr *ap_root_uevent_attr(void);
 int ap_card_sysfs_add(struct ap_bus *bus, struct ap_card *c);
 int ap_queue_sysfs_add(struct ap_bus *bus, struct ap_queue *q);
 void ap_device_sysfs_bound(struct ap_bus *bus, struct ap_device_common *d, bool is_card,

@@ -7,8 +7,15 @@
  * devices that left and add the ones that came (probes and removes run
  * synchronously inside the scan), then on_scan_complete. The bus only
  * creates devices up to ap_max_adapter_id / ap_max_domain_id.
+ *
+ * Events of a scan (docs/uevents.md §4): the devices' add/bind and
+ * unbind/remove, CONFIG= on a card or queue whose configured state
+ * changed, INITSCAN=done at the end of the first scan, then
+ * BINDINGS=complete when every queue device is bound and that state was
+ * not already reached.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -72,18 +79,21 @@ static void scan_adapter(struct ap_bus *bus, unsigned apid) REQUIRES(bus->scan_m
 	}
 	if (!c && !(c = ap_card_device_add(bus, apid)))
 		return;
-	atomic_store(&c->config, config);
+	if (atomic_exchange(&c->config, config) != config)
+		kobject_uevent_key(&c->dev.kobj, KOBJ_CHANGE, "CONFIG=%d", config);
 	atomic_store(&c->chkstop, chkstop);
 	for (unsigned d = 0; d < BM_BITS; d++) {
 		bool want = (int)d <= maxd && bm_test(&bus->qci.aqm, d);
+		struct ap_queue *q = c->queues[d];
 
-		if (!want && c->queues[d])
-			ap_queue_device_del(bus, c->queues[d]);
-		else if (want && !c->queues[d])
+		if (!want && q) {
+			ap_queue_device_del(bus, q);
+		} else if (want && !q) {
 			ap_queue_device_add(bus, c, d, config);
-		else if (want) {
-			c->queues[d]->config = config;
-			atomic_store(&c->queues[d]->chkstop, chkstop);
+		} else if (want) {
+			if (atomic_exchange(&q->config, config) != config)
+				kobject_uevent_key(&q->dev.kobj, KOBJ_CHANGE, "CONFIG=%d", config);
+			atomic_store(&q->chkstop, chkstop);
 		}
 	}
 }
@@ -103,15 +113,36 @@ static void pick_default_domain(struct ap_bus *bus) REQUIRES(bus->scan_mutex)
 		atomic_store(&bus->ap_domain, (int)d);
 }
 
-/* Counts each transition to "every queue device bound" (the bindings-complete event). */
+void ap_bus_root_event(struct ap_bus *bus, const char *key)
+{
+	const char *envp[] = { key, NULL };
+
+	kobject_uevent_env(&bus->root_kobj, KOBJ_CHANGE, envp);
+}
+
 void ap_bus_check_bindings_complete(struct ap_bus *bus)
 {
 	unsigned bound, total;
+	char count[40];
+	const char *envp[] = { "BINDINGS=complete", count, NULL };
 
+	lockdep_assert_held(&bus->scan_mutex);
 	ap_bus_bindings(bus, &bound, &total);
-	if (bound == total && !bus->bindings_complete)
-		atomic_fetch_add(&bus->bindings_complete_count, 1);
-	bus->bindings_complete = bound == total;
+	if (bound != total || atomic_exchange(&bus->bindings_complete, true))
+		return;
+	snprintf(count, sizeof(count), "COMPLETECOUNT=%llu",
+		 (unsigned long long)atomic_fetch_add(&bus->bindings_complete_count, 1) + 1);
+	kobject_uevent_env(&bus->root_kobj, KOBJ_CHANGE, envp);
+}
+
+/* Does cur configure an adapter or a usage domain that prev did not? */
+static bool qci_adds(const struct ap_config_info *cur, const struct ap_config_info *prev)
+{
+	bm256 a, d;
+
+	bm_andnot(&a, &cur->apm, &prev->apm);
+	bm_andnot(&d, &cur->aqm, &prev->aqm);
+	return !bm_empty(&a) || !bm_empty(&d);
 }
 
 static void ap_scan_bus_locked(struct ap_bus *bus) REQUIRES(bus->scan_mutex)
@@ -123,6 +154,8 @@ static void ap_scan_bus_locked(struct ap_bus *bus) REQUIRES(bus->scan_mutex)
 	ap_hw_qci(bus->hw, &cur);
 	bus->qci_old = bus->qci;
 	changed = qci_differs(&cur, &bus->qci_old);
+	if (qci_adds(&cur, &bus->qci_old))
+		atomic_store(&bus->bindings_complete, false);
 	if (changed)
 		call_drivers(bus, false, &cur, &bus->qci_old);
 	bus->qci = cur;
@@ -136,7 +169,8 @@ static void ap_scan_bus_locked(struct ap_bus *bus) REQUIRES(bus->scan_mutex)
 	}
 	if (changed)
 		call_drivers(bus, true, &bus->qci, &bus->qci_old);
-	atomic_fetch_add(&bus->scans, 1);
+	if (atomic_fetch_add(&bus->scans, 1) == 0)
+		ap_bus_root_event(bus, "INITSCAN=done");
 	ap_bus_check_bindings_complete(bus);
 }
 
@@ -189,10 +223,13 @@ int ap_bus_init(struct ap_bus *bus, const struct kservices *svc, struct ap_hw *h
 	atomic_init(&bus->poll_thread, 0);
 	atomic_init(&bus->ap_domain, -1);
 	atomic_init(&bus->poll_timeout, 250000ULL);
+	atomic_init(&bus->bindings_complete, false);
+	kobj_init(&bus->root_kobj, svc->uev, "ap", NULL, "/devices/ap");
+	kobj_init(&bus->bus_kobj, svc->uev, "bus", NULL, "/bus/ap");
 	rc = ap_bus_sysfs_init(bus);
 	if (rc)
 		return rc;
-	ap_bus_scan(bus);
+	kobject_uevent(&bus->bus_kobj, KOBJ_ADD);
 	return 0;
 }
 

@@ -6,6 +6,8 @@
  * Formats follow design.md §3.5, §3.6. Attribute tables are const; the
  * per-object pointer is the attribute's priv. A device directory is removed
  * (draining running show/store calls) before its object is released.
+ * Every directory has its `uevent` file; a device's keys come from
+ * card_uevent/queue_uevent, which also fill its events (docs/uevents.md).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -236,24 +238,10 @@ static const struct sysfs_attr bus_attrs[] = {
 	{ .name = "bindings_complete_count", .mode = 0444, .show = bindings_complete_count_show },
 };
 
-/* Root devices (devices/ap, devices/vfio_ap) have an empty uevent file. */
-SYSFS_SHOW(root_uevent_show)
-{
-	return 0;
-}
-
-static const struct sysfs_attr root_uevent_attr = { .name = "uevent",
-						    .mode = 0644,
-						    .show = root_uevent_show };
-
-const struct sysfs_attr *ap_root_uevent_attr(void)
-{
-	return &root_uevent_attr;
-}
-
 int ap_bus_sysfs_init(struct ap_bus *bus)
 {
 	struct sysfs *fs = bus->svc.fs;
+	int rc;
 
 	bus->bus_dir = sysfs_mkdir_p(fs, "bus/ap");
 	bus->devices_dir = sysfs_mkdir_p(fs, "bus/ap/devices");
@@ -261,9 +249,12 @@ int ap_bus_sysfs_init(struct ap_bus *bus)
 	bus->root_dev_dir = sysfs_mkdir_p(fs, "devices/ap");
 	if (!bus->bus_dir || !bus->devices_dir || !bus->drivers_dir || !bus->root_dev_dir)
 		return -ENOMEM;
-	sysfs_add_file(fs, bus->root_dev_dir, &root_uevent_attr, bus);
-	return sysfs_add_files(fs, bus->bus_dir, bus_attrs,
-			       sizeof(bus_attrs) / sizeof(bus_attrs[0]), bus);
+	/* the root device: its keys are none (ap_uevent returns early for it) */
+	rc = sysfs_add_uevent(fs, bus->root_dev_dir, &bus->root_kobj, true);
+	rc = rc ?: sysfs_add_uevent(fs, bus->bus_dir, &bus->bus_kobj, false);
+	return rc    ?:
+		       sysfs_add_files(fs, bus->bus_dir, bus_attrs,
+				       sizeof(bus_attrs) / sizeof(bus_attrs[0]), bus);
 }
 
 /* --- drivers --- */
@@ -299,11 +290,27 @@ static const struct sysfs_attr driver_attrs[] = {
 int ap_driver_sysfs_add(struct ap_bus *bus, struct ap_driver *drv);
 int ap_driver_sysfs_add(struct ap_bus *bus, struct ap_driver *drv)
 {
+	int rc;
+
 	drv->bus = bus;
+	kobj_init(&drv->kobj, bus->svc.uev, "drivers", NULL, "/bus/ap/drivers/%s", drv->name);
 	drv->dir = sysfs_mkdir(bus->svc.fs, bus->drivers_dir, drv->name);
 	if (!drv->dir)
 		return -ENOMEM;
-	return sysfs_add_files(bus->svc.fs, drv->dir, driver_attrs, 2, drv);
+	rc = sysfs_add_files(bus->svc.fs, drv->dir, driver_attrs, 2, drv);
+	return rc ?: sysfs_add_uevent(bus->svc.fs, drv->dir, &drv->kobj, false);
+}
+
+/*
+ * Before a driver lets go of its devices: its bind, unbind and uevent files
+ * go first (waiting for running writes), so no new binding can start.
+ */
+void ap_driver_sysfs_del_files(struct ap_bus *bus, struct ap_driver *drv);
+void ap_driver_sysfs_del_files(struct ap_bus *bus, struct ap_driver *drv)
+{
+	sysfs_remove_name(bus->svc.fs, drv->dir, "bind");
+	sysfs_remove_name(bus->svc.fs, drv->dir, "unbind");
+	sysfs_remove_name(bus->svc.fs, drv->dir, "uevent");
 }
 
 /* --- card and queue devices --- */
@@ -360,6 +367,9 @@ SYSFS_STORE(card_config_store)
 	rc = ap_hw_card_set_config(bus->hw, c->id, v);
 	if (rc)
 		return rc;
+	/* the card records its new state and says so, changed or not; the scan sees it */
+	atomic_store(&c->config, v);
+	kobject_uevent_key(&c->dev.kobj, KOBJ_CHANGE, "CONFIG=%d", v);
 	ap_bus_scan_from_device(bus, &c->dev); /* the CHSC notification */
 	return (ssize_t)count;
 }
@@ -373,25 +383,38 @@ SYSFS_STORE(request_count_store)
 	return (ssize_t)count;
 }
 
-static ssize_t uevent_text(struct ap_device_common *d, bool is_card, int type, char kind, char *buf)
+/*
+ * A card's or queue's own keys, for its uevent file and its events: the
+ * device core's DEVTYPE and DRIVER (while bound; a racy snapshot, as the
+ * kernel's), then ap_uevent()'s: DEV_TYPE and MODALIAS for cards only,
+ * MODE for both.
+ */
+static int ap_dev_uevent(struct kobj_uevent_env *env, const struct ap_device_common *d,
+			 bool is_card, int type, char kind)
 {
-	struct ap_driver *drv = d->driver; /* racy snapshot */
-	int n = snprintf(buf, SYSFS_PAGE, "DEVTYPE=%s\n", is_card ? "ap_card" : "ap_queue");
+	struct ap_driver *drv = atomic_load(&d->driver);
+	int rc = add_uevent_var(env, "DEVTYPE=%s", is_card ? "ap_card" : "ap_queue");
 
-	if (drv)
-		n += snprintf(buf + n, SYSFS_PAGE - n, "DRIVER=%s\n", drv->name);
-	if (is_card) /* queues: MODE only, as ap_uevent() */
-		n += snprintf(buf + n, SYSFS_PAGE - n, "DEV_TYPE=%04X\nMODALIAS=ap:t%02X\n", type,
-			      type);
-	n += snprintf(buf + n, SYSFS_PAGE - n, "MODE=%s\n", mode_name(kind));
-	return n;
+	if (!rc && drv)
+		rc = add_uevent_var(env, "DRIVER=%s", drv->name);
+	if (!rc && is_card)
+		rc = add_uevent_var(env, "DEV_TYPE=%04X", type) ?:
+			     add_uevent_var(env, "MODALIAS=ap:t%02X", type);
+	return rc ?: add_uevent_var(env, "MODE=%s", mode_name(kind));
 }
 
-SYSFS_SHOW(card_uevent_show)
+static int card_uevent(const struct kobj *k, struct kobj_uevent_env *env)
 {
-	struct ap_card *c = priv;
+	const struct ap_card *c = container_of(k, struct ap_card, dev.kobj);
 
-	return uevent_text(&c->dev, true, c->type, c->kind, buf);
+	return ap_dev_uevent(env, &c->dev, true, c->type, c->kind);
+}
+
+static int queue_uevent(const struct kobj *k, struct kobj_uevent_env *env)
+{
+	const struct ap_queue *q = container_of(k, struct ap_queue, dev.kobj);
+
+	return ap_dev_uevent(env, &q->dev, false, q->card->type, q->card->kind);
 }
 
 static const struct sysfs_attr card_attrs[] = {
@@ -410,7 +433,6 @@ static const struct sysfs_attr card_attrs[] = {
 	{ .name = "pendingq_count", .mode = 0444, .show = card_show, .arg = 9 },
 	{ .name = "max_msg_size", .mode = 0444, .show = card_show, .arg = 10 },
 	{ .name = "modalias", .mode = 0444, .show = card_show, .arg = 11 },
-	{ .name = "uevent", .mode = 0644, .show = card_uevent_show },
 };
 
 int ap_card_sysfs_add(struct ap_bus *bus, struct ap_card *c)
@@ -419,10 +441,12 @@ int ap_card_sysfs_add(struct ap_bus *bus, struct ap_card *c)
 	char name[16];
 
 	snprintf(name, sizeof(name), "card%02x", c->id);
+	kobj_init(&c->dev.kobj, bus->svc.uev, "ap", card_uevent, "/devices/ap/%s", name);
 	c->dev.dir = sysfs_mkdir(fs, bus->root_dev_dir, name);
 	if (!c->dev.dir)
 		return -ENOMEM;
 	sysfs_add_files(fs, c->dev.dir, card_attrs, sizeof(card_attrs) / sizeof(card_attrs[0]), c);
+	sysfs_add_uevent(fs, c->dev.dir, &c->dev.kobj, true);
 	sysfs_add_link(fs, c->dev.dir, "subsystem", bus->bus_dir);
 	return sysfs_add_link(fs, bus->devices_dir, name, c->dev.dir);
 }
@@ -466,13 +490,6 @@ SYSFS_STORE(queue_request_count_store)
 	return (ssize_t)count;
 }
 
-SYSFS_SHOW(queue_uevent_show)
-{
-	struct ap_queue *q = priv;
-
-	return uevent_text(&q->dev, false, q->card->type, q->card->kind, buf);
-}
-
 static const struct sysfs_attr queue_attrs[] = {
 	{ .name = "config", .mode = 0444, .show = queue_show, .arg = 0 },
 	{ .name = "chkstop", .mode = 0444, .show = queue_show, .arg = 1 },
@@ -486,7 +503,6 @@ static const struct sysfs_attr queue_attrs[] = {
 	{ .name = "reset", .mode = 0444, .show = queue_show, .arg = 5 },
 	{ .name = "interrupt", .mode = 0444, .show = queue_show, .arg = 6 },
 	{ .name = "ap_functions", .mode = 0444, .show = queue_show, .arg = 7 },
-	{ .name = "uevent", .mode = 0644, .show = queue_uevent_show },
 };
 
 int ap_queue_sysfs_add(struct ap_bus *bus, struct ap_queue *q)
@@ -495,11 +511,14 @@ int ap_queue_sysfs_add(struct ap_bus *bus, struct ap_queue *q)
 	char name[16];
 
 	snprintf(name, sizeof(name), "%02x.%04x", AP_QID_CARD(q->qid), AP_QID_QUEUE(q->qid));
+	kobj_init(&q->dev.kobj, bus->svc.uev, "ap", queue_uevent, "/devices/ap/card%02x/%s",
+		  AP_QID_CARD(q->qid), name);
 	q->dev.dir = sysfs_mkdir(fs, q->card->dev.dir, name);
 	if (!q->dev.dir)
 		return -ENOMEM;
 	sysfs_add_files(fs, q->dev.dir, queue_attrs, sizeof(queue_attrs) / sizeof(queue_attrs[0]),
 			q);
+	sysfs_add_uevent(fs, q->dev.dir, &q->dev.kobj, true);
 	sysfs_add_link(fs, q->dev.dir, "subsystem", bus->bus_dir);
 	return sysfs_add_link(fs, bus->devices_dir, name, q->dev.dir);
 }

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 
 #include "base/parse.h"
+#include "kernel/uevent.h"
 #include "sysfs/sysfs.h"
 
 static bool card_up(struct ap_card *c)
@@ -89,9 +90,16 @@ SYSFS_STORE(card_online_store)
 		zq->online = v;
 	}
 	kmutex_unlock(&zc->z->lock);
-	/* uevent: change ONLINE=%d (issue 9) */
-	bm_for_each(apqi, &changed) /* each queue of the card whose flag changed: */
-		(void)apqi;	    /* uevent: change ONLINE=%d (issue 9) */
+	/* the card's event always, then one per queue whose flag changed (docs/uevents.md) */
+	kobject_uevent_key(&zc->card->dev.kobj, KOBJ_CHANGE, "ONLINE=%d", v);
+	bm_for_each(apqi, &changed) {
+		struct ap_queue *q = ap_get_qdev(zc->card->bus, AP_MKQID(zc->card->id, apqi));
+
+		if (q) { /* gone meanwhile: a removal has its own event */
+			kobject_uevent_key(&q->dev.kobj, KOBJ_CHANGE, "ONLINE=%d", v);
+			ap_put_qdev(q);
+		}
+	}
 	return (ssize_t)count;
 }
 
@@ -142,7 +150,7 @@ SYSFS_STORE(queue_online_store)
 	kmutex_unlock(&zq->zc->z->lock);
 	if (rc)
 		return rc;
-	/* uevent: change ONLINE=%d (issue 9) */
+	kobject_uevent_key(&zq->queue->dev.kobj, KOBJ_CHANGE, "ONLINE=%d", v); /* always */
 	return (ssize_t)count;
 }
 

@@ -26,6 +26,7 @@
 
 #include "ap/zcrypt.h"
 #include "base/parse.h"
+#include "kernel/uevent.h"
 #include "sysfs/sysfs.h"
 
 struct zcrypt_node {
@@ -35,6 +36,7 @@ struct zcrypt_node {
 	struct list_head node GUARDED_BY(z->bus->perms_mutex); /* in z->nodes */
 	bm256 masks[4] GUARDED_BY(z->bus->perms_mutex);	       /* ioctlm, apm, aqm, adm */
 	struct sysfs_node *dir;				       /* const after create */
+	struct kobj kobj; /* const after create: /devices/virtual/zcrypt/<name> */
 };
 
 static struct sysfs *fs_of(struct zcrypt *z)
@@ -109,17 +111,18 @@ SYSFS_SHOW(dev_show)
 	return snprintf(buf, SYSFS_PAGE, "%u:%u\n", ZCRYPT_DEV_MAJOR, n->minor);
 }
 
-SYSFS_SHOW(node_uevent_show)
+/* A node's keys, for its uevent file and its events. */
+static int node_uevent(const struct kobj *k, struct kobj_uevent_env *env)
 {
-	struct zcrypt_node *n = priv;
+	const struct zcrypt_node *n = container_of(k, struct zcrypt_node, kobj);
 
-	return snprintf(buf, SYSFS_PAGE, "MAJOR=%u\nMINOR=%u\nDEVNAME=%s\n", ZCRYPT_DEV_MAJOR,
-			n->minor, n->name);
+	return add_uevent_var(env, "MAJOR=%u", ZCRYPT_DEV_MAJOR) ?:
+		       add_uevent_var(env, "MINOR=%u", n->minor) ?:
+		       add_uevent_var(env, "DEVNAME=%s", n->name);
 }
 
 static const struct sysfs_attr node_attrs[] = {
 	{ .name = "dev", .mode = 0444, .show = dev_show },
-	{ .name = "uevent", .mode = 0644, .show = node_uevent_show },
 	{ .name = "ioctlmask", .mode = 0644, .show = mask_show, .store = mask_store, .arg = 0 },
 	{ .name = "apmask", .mode = 0644, .show = mask_show, .store = mask_store, .arg = 1 },
 	{ .name = "aqmask", .mode = 0644, .show = mask_show, .store = mask_store, .arg = 2 },
@@ -165,7 +168,10 @@ static int node_publish(struct zcrypt *z, struct zcrypt_node *n) REQUIRES(z->bus
 	n->dir = sysfs_mkdir(fs, z->virt_dir, n->name);
 	if (!n->dir)
 		return -ENOMEM;
+	kobj_init(&n->kobj, z->bus->svc.uev, "zcrypt", node_uevent, "/devices/virtual/zcrypt/%s",
+		  n->name);
 	rc = sysfs_add_files(fs, n->dir, node_attrs, sizeof(node_attrs) / sizeof(node_attrs[0]), n);
+	rc = rc ?: sysfs_add_uevent(fs, n->dir, &n->kobj, true);
 	rc = rc ?: sysfs_add_link(fs, n->dir, "subsystem", z->class_dir);
 	rc = rc ?: sysfs_add_link(fs, z->class_dir, n->name, n->dir);
 	if (rc)
@@ -209,7 +215,7 @@ SYSFS_STORE(create_store)
 			free(n);
 		} else {
 			list_add_tail(&n->node, &z->nodes);
-			/* uevent: add (issue 9) */
+			kobject_uevent(&n->kobj, KOBJ_ADD);
 		}
 	}
 	kmutex_unlock(&z->bus->perms_mutex);
@@ -219,7 +225,7 @@ SYSFS_STORE(create_store)
 /* Removes a node that is off the list already; waits for its running calls. */
 static void node_unpublish(struct zcrypt *z, struct zcrypt_node *n)
 {
-	/* uevent: remove (issue 9) */
+	kobject_uevent(&n->kobj, KOBJ_REMOVE);
 	sysfs_remove_name(fs_of(z), z->class_dir, n->name);
 	sysfs_remove(fs_of(z), n->dir);
 	free(n);

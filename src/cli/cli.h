@@ -17,6 +17,8 @@
 
 int vas_cmd_run(int argc, char **argv);
 int vas_cmd_mount(int argc, char **argv);
+/* sandbox.c: run a command on a simulated IBM Z in private namespaces (docs/sandbox.md) */
+int vas_cmd_sandbox(int argc, char **argv);
 /*
  * demo.c: the guided walk-through on the default host, over a real FUSE
  * mount in a temporary directory (this executable's `mount -f` as a child

@@ -5,8 +5,9 @@
  *
  * Subcommands are a const table; `SUBCOMMAND --help` is each subcommand's
  * business. `mount` needs the FUSE adapter, which is linked in only when
- * libfuse3 is there: without it the entry says so and exits 2. `torture` is the stress harness
- * (src/cli/torture.c over src/torture/); `top` the grid view of a sysfs root (src/cli/top*.c).
+ * libfuse3 is there: without it the entry (and `sandbox`'s) says so and exits 2. `torture` is the
+ * stress harness (src/cli/torture.c over src/torture/); `top` the grid view of a sysfs root
+ * (src/cli/top*.c).
  */
 #include <getopt.h>
 #include <stdbool.h>
@@ -30,6 +31,11 @@ int vas_cmd_mount(int argc, char **argv)
 {
 	return not_built("mount (needs libfuse3)");
 }
+
+int vas_cmd_sandbox(int argc, char **argv)
+{
+	return not_built("sandbox (needs libfuse3)");
+}
 #endif
 
 static const struct subcmd {
@@ -42,6 +48,10 @@ static const struct subcmd {
 	  "run a script of sysfs operations (docs/scripts.md), print TAP" },
 	{ "mount", vas_cmd_mount, "mount [-c FILE] [-f] [--variant V] [-o FUSEOPT,...] MOUNTPOINT",
 	  "serve a simulated host's sysfs through FUSE at MOUNTPOINT" },
+	{ "sandbox", vas_cmd_sandbox,
+	  "sandbox [-c FILE] [--variant V] [--udevd] [OPTIONS] [--] [CMD [ARG...]]",
+	  "run CMD on a simulated IBM Z: private namespaces, the model over /sys, real "
+	  "uevents (docs/sandbox.md)" },
 	{ "demo", vas_cmd_demo, "demo [--in-process | --mount]",
 	  "a guided walk-through on the default host" },
 	{ "explore", vas_cmd_explore, "explore [OPTIONS] OP [OP...] | --all-pairs | --replay STR",

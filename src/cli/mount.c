@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * mount.c - `vfio-ap-sim mount [-c FILE] [-f] [--variant V]
- * [-o FUSEOPT,...] MOUNTPOINT` (design.md §10): boots one
+ * mount.c - `vfio-ap-sim mount [-c FILE] [-f] [--variant V] [--uevents]
+ * [--trace FILE] [-o FUSEOPT,...] MOUNTPOINT` (design.md §10): boots one
  * simulated host and serves its sysfs through FUSE (vas_fuse_serve).
+ * --uevents sends the simulated kernel's uevents into the current network
+ * namespace, which must be a private one (nl_uevent.c refuses the host's).
  *
  * Command-line and configuration errors are found before anything is
  * forked: one line on stderr, exit 2. The host itself is built inside the
@@ -11,6 +13,7 @@
  * did not boot or the mount failed, 2 usage or configuration error.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <malloc.h>
 #include <stdio.h>
@@ -20,11 +23,13 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/nl_uevent.h"
 #include "fuse/vas_fuse.h"
 #include "sim/sim.h"
 
 static const char mount_usage[] =
-	"Usage: " VAS_PROG " mount [-c FILE] [-f] [--variant V] [-o FUSEOPT,...] MOUNTPOINT\n"
+	"Usage: " VAS_PROG " mount [-c FILE] [-f] [--variant V] [--uevents] [--trace FILE]\n"
+	"                   [-o FUSEOPT,...] MOUNTPOINT\n"
 	"\n"
 	"Boots a simulated host and serves its sysfs tree through FUSE at MOUNTPOINT.\n"
 	"Without -f it returns once the mount is usable and serves in the background.\n"
@@ -33,6 +38,9 @@ static const char mount_usage[] =
 	"  -c, --config FILE   host configuration file (default: the built-in host)\n"
 	"  -f, --foreground    stay in the foreground\n"
 	"      --variant V     locking variant: merged (default), v18, v18-blocking\n"
+	"      --uevents       send the kernel's uevents into this network namespace\n"
+	"                      (only a private one, e.g. under 'unshare -Urn')\n"
+	"      --trace FILE    write every read, write and uevent to FILE (sim/trace)\n"
 	"  -o OPT[,OPT...]     FUSE mount options, e.g. allow_other (repeatable)\n"
 	"  -h, --help          show this help\n";
 
@@ -40,6 +48,8 @@ static const struct option mount_options[] = {
 	{ "config", required_argument, NULL, 'c' },
 	{ "foreground", no_argument, NULL, 'f' },
 	{ "variant", required_argument, NULL, 'v' },
+	{ "uevents", no_argument, NULL, 'u' },
+	{ "trace", required_argument, NULL, 't' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -48,15 +58,30 @@ struct mount_host {
 	struct sim_config cfg;
 	enum sim_variant variant;
 	struct sim *sim;
-	bool verbose;	 /* foreground: report teardown problems */
+	bool verbose; /* foreground: report teardown problems */
+	bool uevents; /* --uevents */
+	const char *trace_path;
 	char opts[1024]; /* the -o options, joined by commas */
+	struct nl_uevent nl;
 };
 
 static struct sysfs *host_build(void *arg, char *err, size_t errlen)
 {
 	struct mount_host *h = arg;
+	struct sim_opts o = { .sink = NULL, .trace = h->trace_path != NULL, .trace_fd = -1 };
 
-	h->sim = sim_new(&h->cfg, h->variant, err, errlen);
+	if (h->uevents && nl_uevent_open(&h->nl, err, errlen))
+		return NULL;
+	if (h->uevents)
+		o.sink = &h->nl.sink;
+	if (h->trace_path &&
+	    (o.trace_fd = open(h->trace_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) <
+		    0) {
+		snprintf(err, errlen, "--trace: cannot open '%s': %s", h->trace_path,
+			 strerror(errno));
+		return NULL;
+	}
+	h->sim = sim_new_opts(&h->cfg, h->variant, &o, err, errlen);
 	return h->sim ? sim_sysfs(h->sim) : NULL;
 }
 
@@ -66,6 +91,8 @@ static int host_teardown(void *arg, struct sysfs *fs)
 	char report[2048] = "";
 	int n = sim_free(h->sim, report, sizeof(report));
 
+	if (h->uevents)
+		nl_uevent_close(&h->nl);
 	if (n && h->verbose)
 		fprintf(stderr, "%s", report);
 	return n;
@@ -93,6 +120,12 @@ static int parse_args(int argc, char **argv, struct mount_host *h, const char **
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:c:fo:h", mount_options, NULL)) != -1) {
 		switch (c) {
+		case 'u':
+			h->uevents = true;
+			break;
+		case 't':
+			h->trace_path = optarg;
+			break;
 		case 'c':
 			*cfg_path = optarg;
 			break;
@@ -151,6 +184,7 @@ int vas_cmd_mount(int argc, char **argv)
 	struct mount_host *h = calloc(1, sizeof(*h));
 	const char *cfg_path = NULL;
 	struct vas_fuse_args a = { .prog = VAS_PROG " mount",
+				   .ready_fd = -1,
 				   .build = host_build,
 				   .teardown = host_teardown };
 	struct stat st;

@@ -117,9 +117,16 @@ static int serve_here(const struct vas_fuse_args *a, int fd)
 		report(a, fd, err);
 		goto out_signals;
 	}
+	if (a->mounted && a->mounted(a->arg, err, sizeof(err))) {
+		report(a, fd, *err ? err : "setting up after the mount failed");
+		fuse_session_unmount(se);
+		goto out_signals;
+	}
 	report(a, fd, "");
-	if (fd >= 0)
+	if (fd >= 0 && !a->foreground)
 		detach(fd);
+	else if (fd >= 0)
+		close(fd);
 	rc = run_loop(se) ? 1 : 0;
 	fuse_session_unmount(se);
 out_signals:
@@ -164,7 +171,7 @@ int vas_fuse_serve(const struct vas_fuse_args *a)
 	pid_t pid;
 
 	if (a->foreground)
-		return serve_here(a, -1);
+		return serve_here(a, a->ready_fd);
 	if (pipe(p)) {
 		fprintf(stderr, "%s: pipe: %s\n", a->prog, strerror(errno));
 		return 1;

@@ -22,9 +22,20 @@ struct vas_fuse_args {
 	const char *mountpoint;
 	const char *fuse_opts; /* "-o" list (comma separated) or NULL */
 	bool foreground;
+	/*
+	 * Foreground only: once mounted, "OK\n" (or the reason it failed) is
+	 * written to this descriptor, which is then closed; -1: no report.
+	 */
+	int ready_fd;
 	const char *prog; /* for messages, e.g. "vfio-ap-sim mount" */
 	/* Builds the tree to serve; NULL with a message in err on failure. */
 	struct sysfs *(*build)(void *arg, char *err, size_t errlen);
+	/*
+	 * Optional: called once mounted, before the first request is served
+	 * and before readiness is reported; nonzero (with a message in err)
+	 * unmounts and fails.
+	 */
+	int (*mounted)(void *arg, char *err, size_t errlen);
 	/* Tears it down after unmount; returns 0 or a count of problems. */
 	int (*teardown)(void *arg, struct sysfs *fs);
 	void *arg;

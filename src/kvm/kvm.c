@@ -16,10 +16,54 @@
 #include "lockdep/sched.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define GIB_HOST_ISC 9 /* the host ISC the GIB reports to */
+
+/* The misc device's own keys: its dev_t and node name. */
+static int kvm_misc_uevent(const struct kobj *k, struct kobj_uevent_env *env)
+{
+	return add_uevent_var(env, "MAJOR=%d", KVM_MISC_MAJOR)	  ?:
+		       add_uevent_var(env, "MINOR=%d", KVM_MINOR) ?:
+		       add_uevent_var(env, "DEVNAME=kvm");
+}
+
+void kvm_misc_init(struct kvm_misc *km, struct ld_ctx *ld, struct uevents *uev)
+	GUARD_EXEMPT("the device is not yet published")
+{
+	memset(km, 0, sizeof(*km));
+	kmutex_init(&km->lock, ld, "kvm_lock");
+	kobj_init(&km->kobj, uev, "misc", kvm_misc_uevent, "/devices/virtual/misc/kvm");
+}
+
+void kvm_misc_destroy(struct kvm_misc *km)
+{
+	kmutex_destroy(&km->lock);
+}
+
+void kvm_uevent_notify_change(struct kvm_misc *km, bool create, int pid)
+{
+	unsigned long long created, active;
+	char c[40], n[40], p[40];
+	const char *envp[] = { c, n, create ? "EVENT=create" : "EVENT=destroy", p, NULL };
+
+	kmutex_lock(&km->lock);
+	if (create) {
+		km->created++;
+		km->active++;
+	} else {
+		km->active--;
+	}
+	created = km->created;
+	active = km->active;
+	kmutex_unlock(&km->lock);
+	snprintf(c, sizeof(c), "CREATED=%llu", created);
+	snprintf(n, sizeof(n), "COUNT=%llu", active);
+	snprintf(p, sizeof(p), "PID=%d", pid);
+	kobject_uevent_env(&km->kobj, KOBJ_CHANGE, envp);
+}
 
 struct kvm *kvm_create(struct ld_ctx *ld, unsigned id, enum crycb_format fmt)
 {

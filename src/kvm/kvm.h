@@ -13,6 +13,10 @@
  * crypto.pqap_hook_rwsem ("&kvm->arch.crypto.pqap_hook_rwsem") guards
  * pqap_hook (write to change it, read while calling it). Pinned pages and
  * ISC registrations are counted under res_lock (a leaf).
+ *
+ * struct kvm_misc is the /dev/kvm misc device (10:232) with the VM counters
+ * its change events report when a VM is created or destroyed
+ * (kvm_uevent_notify_change, docs/uevents.md §6).
  */
 #ifndef VAS_KVM_H
 #define VAS_KVM_H
@@ -21,6 +25,7 @@
 #include <stdint.h>
 
 #include "base/bitmap.h"
+#include "kernel/uevent.h"
 #include "lockdep/lockdep.h"
 
 struct kvm;
@@ -62,6 +67,25 @@ struct kvm {
 	unsigned isc_refs[8] GUARDED_BY(res_lock);
 	unsigned long long apcb_updates GUARDED_BY(lock);
 };
+
+#define KVM_MISC_MAJOR 10
+#define KVM_MINOR 232
+
+struct kvm_misc {
+	struct kobj kobj;			     /* /devices/virtual/misc/kvm, class misc */
+	struct kmutex lock;			     /* "kvm_lock": the counters below (a leaf) */
+	unsigned long long created GUARDED_BY(lock); /* VMs created since boot */
+	unsigned long long active GUARDED_BY(lock);  /* VMs alive */
+};
+
+void kvm_misc_init(struct kvm_misc *km, struct ld_ctx *ld, struct uevents *uev);
+void kvm_misc_destroy(struct kvm_misc *km);
+/*
+ * After a VM was created (create: counted, `change` with EVENT=create) or
+ * as one is being destroyed (EVENT=destroy): CREATED, COUNT, EVENT, PID
+ * (pid: the process that created the VM), then the device's own keys.
+ */
+void kvm_uevent_notify_change(struct kvm_misc *km, bool create, int pid);
 
 struct kvm *kvm_create(struct ld_ctx *ld, unsigned id, enum crycb_format fmt);
 /* Returns the number of leaked resources (pinned pages + ISC registrations). */

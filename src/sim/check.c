@@ -186,6 +186,9 @@ int sim_check(struct sim *s, char *report, size_t len)
 	if (report && len)
 		report[0] = 0;
 	check_bindings(s, &c);
-	check_mdevs(s, &c);
+	down_read(&s->modules_lock);
+	if (s->vfio_ap_loaded)
+		check_mdevs(s, &c);
+	up_read(&s->modules_lock);
 	return c.n;
 }

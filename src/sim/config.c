@@ -178,6 +178,15 @@ static int kw_aqmask(struct cfg_parser *p, int argc, char **argv)
 	return boot_mask(p, argv, &p->cfg->aqmask);
 }
 
+/* vfio_ap yes|no: whether the module is loaded at boot (design.md §12.1). */
+static int kw_vfio_ap(struct cfg_parser *p, int argc, char **argv)
+{
+	if (strcmp(argv[1], "yes") && strcmp(argv[1], "no"))
+		return cfg_fail(p, "vfio_ap: expected 'yes' or 'no', got '%s'", argv[1]);
+	p->cfg->no_vfio_ap = strcmp(argv[1], "no") == 0;
+	return 0;
+}
+
 struct cfg_keyword {
 	const char *name;
 	int min_args, max_args; /* words after the keyword */
@@ -195,6 +204,7 @@ static const struct cfg_keyword cfg_keywords[] = {
 	{ "control_domains", 1, 1, "control_domains LIST", kw_control_domains },
 	{ "apmask", 1, 1, "apmask MASK", kw_apmask },
 	{ "aqmask", 1, 1, "aqmask MASK", kw_aqmask },
+	{ "vfio_ap", 1, 1, "vfio_ap yes|no", kw_vfio_ap },
 };
 
 #define NR_KEYWORDS (sizeof(cfg_keywords) / sizeof(cfg_keywords[0]))
@@ -224,7 +234,7 @@ static int parse_line(struct cfg_parser *p, char *text)
 	}
 	return cfg_fail(p,
 			"unknown keyword '%s' (expected apxa, max_adapter, max_domain, card, "
-			"usage_domains, control_domains, apmask or aqmask)",
+			"usage_domains, control_domains, apmask, aqmask or vfio_ap)",
 			argv[0]);
 }
 

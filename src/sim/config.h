@@ -21,6 +21,7 @@ struct sim_config {
 	struct ap_machine_cfg machine; /* cards, QCI limits and domains */
 	bm256 apmask;		       /* boot ap.apmask= (default all ones) */
 	bm256 aqmask;		       /* boot ap.aqmask= (default all ones) */
+	bool no_vfio_ap;	       /* vfio_ap is not loaded at boot (default: loaded) */
 };
 
 /* Defaults for a file: apxa yes, no cards, no domains, masks all ones. */

@@ -3,7 +3,7 @@
  * control.c - the sim/ directory: the world around the driver as files
  * (design.md §13): host AP configuration (HMC), KVM guests
  * (QEMU + guest), the guest's AQIC, dmesg, lockdep, lock_stat, variant,
- * faults.
+ * faults, the trace, module load and unload (modules.c).
  *
  * Writes are synchronous: a host configuration write returns after the bus
  * scan and every probe/remove/hot plug it caused. Guests live in
@@ -275,6 +275,41 @@ SYSFS_STORE(lock_stat_store)
 	return (ssize_t)count;
 }
 
+/* sim/trace: the newest whole lines that fit a show's page (design.md §13.5). */
+SYSFS_SHOW(trace_show)
+{
+	struct sim *s = priv;
+	char *text = sim_trace_dump(&s->trace, SYSFS_PAGE - 1);
+	size_t n;
+
+	if (!text)
+		return -ENOMEM;
+	n = strlen(text);
+	memcpy(buf, text, n);
+	free(text);
+	return (ssize_t)n;
+}
+
+/*
+ * sim/trace: "on" starts recording, "off" stops it, "clear" empties the
+ * ring (one trailing newline allowed); EINVAL for anything else.
+ */
+SYSFS_STORE(trace_store)
+{
+	struct sim *s = priv;
+	size_t len = count && buf[count - 1] == '\n' ? count - 1 : count;
+
+	if (len == 2 && !strncmp(buf, "on", 2))
+		sim_trace_set(s, true);
+	else if (len == 3 && !strncmp(buf, "off", 3))
+		sim_trace_set(s, false);
+	else if (len == 5 && !strncmp(buf, "clear", 5))
+		sim_trace_clear(&s->trace);
+	else
+		return -EINVAL;
+	return (ssize_t)count;
+}
+
 SYSFS_SHOW(variant_show)
 {
 	struct sim *s = priv;
@@ -293,6 +328,7 @@ static const struct sysfs_attr sim_attrs[] = {
 	  .size = lockdep_size,
 	  .arg = 1 },
 	{ .name = "variant", .mode = 0444, .show = variant_show },
+	{ .name = "trace", .mode = 0644, .show = trace_show, .store = trace_store },
 	{ .name = "lock_stat",
 	  .mode = 0644,
 	  .read = lock_stat_read,
@@ -332,5 +368,6 @@ int sim_control_init(struct sim *s)
 	rc = rc	   ?:
 		     sysfs_add_files(fs, sysfs_mkdir_p(fs, "sim/faults"), fault_attrs,
 				     sizeof(fault_attrs) / sizeof(fault_attrs[0]), s);
+	rc = rc ?: sim_modules_init(s);
 	return rc ?: sim_guests_init(s);
 }

@@ -3,15 +3,18 @@
  * guests.c - sim/guests/: start and stop KVM guests, and what each guest
  * sees (its APCB) and does (PQAP AQIC through the KVM intercept).
  *
- * Starting a guest creates a struct kvm with the requested CRYCB format and
- * opens the mdev for it (VFIO open_device -> vfio_ap set_kvm). Stopping
- * closes the device and destroys the guest, counting NIB pages still pinned
- * and ISCs still registered as leaks.
+ * Starting a guest creates a struct kvm with the requested CRYCB format
+ * (KVM announces it on /dev/kvm) and opens the mdev for it (VFIO
+ * open_device -> vfio_ap set_kvm). Stopping closes the device and destroys
+ * the guest (announced too), counting NIB pages still pinned and ISCs
+ * still registered as leaks. Both hold modules_lock for reading, so
+ * vfio_ap is not unloaded under them.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/parse.h"
 #include "sim/world.h"
@@ -153,37 +156,43 @@ static int guest_start(struct sim *s, struct ap_matrix_mdev *m, const char *uuid
 
 /*
  * sim/guests/start: "<uuid>[ format=2|1|0|none]" (one trailing newline
- * allowed). Errors in order: EINVAL syntax; ENOENT no such mdev; EBUSY a
- * guest already uses it; ENOMEM (the kvm fault site); then the driver's
- * open_device errno (EPERM: the guest has another mdev's hook).
+ * allowed). Errors in order: EINVAL syntax; ENOENT no such mdev (or
+ * vfio_ap not loaded); EBUSY a guest already uses it; ENOMEM (the kvm
+ * fault site); then the driver's open_device errno (EPERM: the guest has
+ * another mdev's hook).
  */
 SYSFS_STORE(start_store)
 {
 	struct sim *s = priv;
-	struct ap_matrix_mdev *m;
+	struct ap_matrix_mdev *m = NULL;
 	enum crycb_format fmt;
 	char uuid[37];
 	int rc = parse_start(buf, uuid, &fmt);
 
 	if (rc)
 		return rc;
-	m = vfio_ap_mdev_get(&s->matrix_dev, uuid);
-	if (!m)
-		return -ENOENT;
-	rc = guest_start(s, m, uuid, fmt, NULL);
-	vfio_ap_mdev_put(m); /* an open device keeps the mdev: remove waits for close */
+	down_read(&s->modules_lock); /* vfio_ap stays loaded until the device is open */
+	if (s->vfio_ap_loaded)
+		m = vfio_ap_mdev_get(&s->matrix_dev, uuid);
+	rc = m ? guest_start(s, m, uuid, fmt, NULL) : -ENOENT;
+	if (m)
+		vfio_ap_mdev_put(m); /* an open device keeps the mdev: remove waits for close */
+	up_read(&s->modules_lock);
 	return rc ? rc : (ssize_t)count;
 }
 
 int sim_guest_start(struct sim *s, const char *uuid, struct keventfd *req)
 {
-	struct ap_matrix_mdev *m = vfio_ap_mdev_get(&s->matrix_dev, uuid);
+	struct ap_matrix_mdev *m = NULL;
 	int rc;
 
-	if (!m)
-		return -ENOENT;
-	rc = guest_start(s, m, uuid, CRYCB_FORMAT2, req);
-	vfio_ap_mdev_put(m);
+	down_read(&s->modules_lock); /* as start_store */
+	if (s->vfio_ap_loaded)
+		m = vfio_ap_mdev_get(&s->matrix_dev, uuid);
+	rc = m ? guest_start(s, m, uuid, CRYCB_FORMAT2, req) : -ENOENT;
+	if (m)
+		vfio_ap_mdev_put(m);
+	up_read(&s->modules_lock);
 	return rc;
 }
 
@@ -212,6 +221,9 @@ static int guest_start(struct sim *s, struct ap_matrix_mdev *m, const char *uuid
 		fault_fail(&s->faults, FAULT_KVM) ? NULL : kvm_create(s->ld, s->next_kvm_id++, fmt);
 	list_add_tail(&g->node, &s->guests); /* claims the uuid */
 	kmutex_unlock(&s->guests_reg_lock);
+	/* KVM_CREATE_VM; the simulated QEMU is this process */
+	if (g->kvm)
+		kvm_uevent_notify_change(&s->kvm_misc, true, (int)getpid());
 	rc = g->kvm ? vfio_ap_mdev_open(m, g->kvm) : -ENOMEM;
 	if (!rc && req)
 		vfio_ap_mdev_set_irq(m, 0, req);
@@ -228,8 +240,10 @@ static int guest_start(struct sim *s, struct ap_matrix_mdev *m, const char *uuid
 	kmutex_lock(&s->guests_reg_lock);
 	list_del_init(&g->node);
 	kmutex_unlock(&s->guests_reg_lock);
-	if (g->kvm)
+	if (g->kvm) {
+		kvm_uevent_notify_change(&s->kvm_misc, false, (int)getpid());
 		kvm_destroy(g->kvm);
+	}
 	free(g);
 	return rc;
 }
@@ -246,6 +260,7 @@ static void guest_stop(struct sim *s, struct sim_guest *g)
 	 */
 	vfio_ap_mdev_dma_unmap(g->mdev, 0, KVM_GUEST_MEM_SIZE);
 	vfio_ap_mdev_close(g->mdev);
+	kvm_uevent_notify_change(&s->kvm_misc, false, (int)getpid()); /* kvm_destroy_vm */
 	leaks = kvm_destroy(g->kvm);
 	kmutex_lock(&s->guests_reg_lock);
 	s->kvm_leaks += leaks;
@@ -276,7 +291,9 @@ SYSFS_STORE(stop_store)
 	kmutex_unlock(&s->guests_reg_lock);
 	if (!g)
 		return -ENOENT;
+	down_read(&s->modules_lock);
 	guest_stop(s, g);
+	up_read(&s->modules_lock);
 	return (ssize_t)count;
 }
 

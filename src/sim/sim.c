@@ -2,11 +2,13 @@
 /*
  * sim.c - boot and shut down one simulated host; its consistency check.
  *
- * Boot order mirrors a Linux LPAR: validator and log, the sysfs tree, the
- * AP hardware, the AP bus (first scan creates the devices), the zcrypt
- * default drivers (cex4card, cex4queue), then the vfio_ap module (its queue
- * driver binds every queue not reserved by apmask/aqmask), then the sim/
- * control files. Shutdown reverses it and counts what was left behind.
+ * Boot order mirrors a Linux LPAR: validator, log and uevent emitter, the
+ * sysfs tree, the AP hardware, the AP bus, the zcrypt default drivers
+ * (cex4card, cex4queue), the first bus scan (devices appear and bind at
+ * once), the built-in mdev/VFIO/KVM devices, then, unless the host
+ * configuration says `vfio_ap no`, the vfio_ap module (its queue driver
+ * binds every queue not reserved by apmask/aqmask), then the sim/ control
+ * files. Shutdown reverses it and counts what was left behind.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -86,15 +88,28 @@ static void validator_to_klog(void *arg, const char *line)
 
 struct sim *sim_new(const struct sim_config *cfg, enum sim_variant v, char *err, size_t errlen)
 {
-	struct sim *s = sim_new_ops(cfg, variant_ops[v], NULL, NULL, err, errlen);
+	return sim_new_opts(cfg, v, NULL, err, errlen);
+}
 
-	if (s)
-		s->variant = v;
-	return s;
+static struct sim *boot(const struct sim_config *cfg, const struct vfio_ap_lock_ops *lops,
+			const struct ld_sched_ops *sched, void *sched_arg,
+			const struct sim_opts *opts, char *err, size_t errlen);
+
+struct sim *sim_new_opts(const struct sim_config *cfg, enum sim_variant v,
+			 const struct sim_opts *opts, char *err, size_t errlen)
+{
+	return boot(cfg, variant_ops[v], NULL, NULL, opts, err, errlen);
 }
 
 struct sim *sim_new_ops(const struct sim_config *cfg, const struct vfio_ap_lock_ops *lops,
 			const struct ld_sched_ops *sched, void *sched_arg, char *err, size_t errlen)
+{
+	return boot(cfg, lops, sched, sched_arg, NULL, err, errlen);
+}
+
+static struct sim *boot(const struct sim_config *cfg, const struct vfio_ap_lock_ops *lops,
+			const struct ld_sched_ops *sched, void *sched_arg,
+			const struct sim_opts *opts, char *err, size_t errlen)
 {
 	struct sim *s = calloc(1, sizeof(*s));
 
@@ -115,12 +130,17 @@ struct sim *sim_new_ops(const struct sim_config *cfg, const struct vfio_ap_lock_
 	klog_init(&s->log, s->ld);
 	ld_set_sink(s->ld, validator_to_klog, &s->log);
 	ld_set_lock_stat(s->ld, true); /* sim/lock_stat (design.md §13.4) */
+	uevents_init(&s->uev, s->ld, &s->log);
+	if (opts && opts->sink)
+		uevents_set_sink(&s->uev, opts->sink);
+	sim_trace_init(&s->trace, s->ld, opts ? opts->trace_fd : -1);
 	s->fs = sysfs_new(s->ld);
 	if (s->fs)
 		sysfs_set_log(s->fs, &s->log); /* the tree's warnings go to dmesg */
 	s->svc = (struct kservices){
-		.ld = s->ld, .log = &s->log, .faults = &s->faults, .fs = s->fs
+		.ld = s->ld, .log = &s->log, .faults = &s->faults, .fs = s->fs, .uev = &s->uev
 	};
+	krwsem_init(&s->modules_lock, s->ld, "&sim->modules_lock");
 	kmutex_init(&s->guests_reg_lock, s->ld, "&sim->guests_reg_lock");
 	kmutex_lock(&s->guests_reg_lock);
 	INIT_LIST_HEAD(&s->guests);
@@ -134,11 +154,20 @@ struct sim *sim_new_ops(const struct sim_config *cfg, const struct vfio_ap_lock_
 		snprintf(err, errlen, "cannot load the zcrypt drivers");
 		return NULL;
 	}
-	if (vfio_ap_init(&s->matrix_dev, &s->svc, &s->bus, lops) || sim_control_init(s)) {
+	ap_bus_scan(&s->bus); /* the first scan: devices appear, the default drivers bind */
+	if (sim_builtin_devices_init(s) || (!cfg->no_vfio_ap && sim_module_load(s)) ||
+	    sim_control_init(s)) {
 		snprintf(err, errlen, "cannot load the vfio_ap driver");
 		return NULL;
 	}
+	if (opts && opts->trace)
+		sim_trace_set(s, true);
 	return s;
+}
+
+void sim_set_uevent_sink(struct sim *s, const struct uevent_sink *sink)
+{
+	uevents_set_sink(&s->uev, sink);
 }
 
 struct report {
@@ -174,9 +203,16 @@ int sim_free(struct sim *s, char *out, size_t len)
 		out[0] = 0;
 	if (held)
 		problem(&r, "leak: %d lock(s) still held by the shutting-down thread", held);
+	/* the simulator's own teardown: no kernel sequence, nothing to announce or trace */
+	sim_trace_set(s, false);
+	uevents_set_sink(&s->uev, NULL);
 	sim_guests_shutdown(s);
-	vfio_ap_remove_all_mdevs(&s->matrix_dev);
-	vfio_ap_exit(&s->matrix_dev);
+	down_write(&s->modules_lock);
+	if (s->vfio_ap_loaded) {
+		vfio_ap_exit(&s->matrix_dev);
+		s->vfio_ap_loaded = false;
+	}
+	up_write(&s->modules_lock);
 	zcrypt_exit(&s->zcrypt);
 	ap_bus_shutdown(&s->bus);
 	if (atomic_load(&s->matrix_dev.nr_mdevs))
@@ -198,9 +234,13 @@ int sim_free(struct sim *s, char *out, size_t len)
 		problem(&r, "lock validator: %u new report(s) during shutdown",
 			ld_nr_reports(s->ld) - reports);
 	kmutex_destroy(&s->guests_reg_lock);
+	krwsem_destroy(&s->modules_lock);
 	ap_bus_destroy(&s->bus);
 	ap_hw_destroy(&s->hw);
 	sysfs_free(s->fs);
+	kvm_misc_destroy(&s->kvm_misc);
+	sim_trace_destroy(&s->trace);
+	uevents_destroy(&s->uev);
 	klog_destroy(&s->log);
 	ld_sched_object_gone(s->ld, s);
 	ld_ctx_free(s->ld);

@@ -12,6 +12,7 @@
 
 #include "sim/config.h"
 
+struct uevent_sink;
 struct sim;
 struct sysfs;
 struct ld_ctx;
@@ -29,6 +30,20 @@ const char *sim_variant_name(enum sim_variant v);
  * registered (queues probe). NULL with a message in err on failure.
  */
 struct sim *sim_new(const struct sim_config *cfg, enum sim_variant v, char *err, size_t errlen);
+
+/* What sim_new_opts adds to a host. */
+struct sim_opts {
+	/* where the kernel's uevents go from boot on (NULL: nowhere); must outlive the host */
+	const struct uevent_sink *sink;
+	bool trace;   /* sim/trace records from the end of boot on */
+	int trace_fd; /* every trace line is also appended here (-1: not) */
+};
+struct sim *sim_new_opts(const struct sim_config *cfg, enum sim_variant v,
+			 const struct sim_opts *opts, char *err, size_t errlen);
+/* Starts (true) or stops recording sim/trace; the lines so far are kept. */
+void sim_trace_set(struct sim *s, bool on);
+/* Replaces the uevent sink (NULL: none); takes effect for the next event. */
+void sim_set_uevent_sink(struct sim *s, const struct uevent_sink *sink);
 /*
  * The same with any locking-variant table (the explorer's mutants; variant()
  * is then merged) and, if sched is not NULL, a scheduler installed in the

@@ -99,6 +99,14 @@ int sysfs_add_files(struct sysfs *fs, struct sysfs_node *dir, const struct sysfs
 		    size_t n, void *priv);
 int sysfs_add_link(struct sysfs *fs, struct sysfs_node *dir, const char *name,
 		   struct sysfs_node *target);
+/*
+ * The `uevent` file of a kobject directory (sysfs_uevent.c): device true
+ * gives the 0644 file of a device (read: its keys; write: a synthetic
+ * event), false the write-only one of a bus, driver or module. k is the
+ * file's priv and must outlive it.
+ */
+struct kobj;
+int sysfs_add_uevent(struct sysfs *fs, struct sysfs_node *dir, struct kobj *k, bool device);
 /* Recursive removal, see above. NULL is ignored. */
 void sysfs_remove(struct sysfs *fs, struct sysfs_node *node);
 /* Removes dir/name if present: 0, or -ENOENT. */
@@ -168,6 +176,24 @@ ssize_t sysfs_node_read(struct sysfs *fs, struct sysfs_node *n, char *buf, size_
 ssize_t sysfs_node_size(struct sysfs *fs, struct sysfs_node *n);
 /* store, truncating to SYSFS_PAGE - 1 bytes: as sysfs_write. */
 ssize_t sysfs_node_store(struct sysfs *fs, struct sysfs_node *n, const char *buf, size_t count);
+/*
+ * An observer of every show and store (sim/trace): begin before a store
+ * runs (buf/len: the bytes written), end after a show or store (buf/len:
+ * the bytes written or shown; ret: what the call returned). path is the
+ * node's path from the root ("bus/ap/apmask"). Called without any tree
+ * lock, in the calling thread; NULL removes it. The observer must outlive
+ * the tree or be removed while no call runs.
+ */
+struct sysfs_observer {
+	void (*begin)(void *arg, const char *path, const char *buf, size_t len);
+	void (*end)(void *arg, bool store, const char *path, const char *buf, size_t len,
+		    ssize_t ret);
+	void *arg;
+};
+void sysfs_set_observer(struct sysfs *fs, const struct sysfs_observer *obs);
+/* The node's path from the root into buf ("" for the root); -ENOENT once removed. */
+int sysfs_node_path(struct sysfs *fs, struct sysfs_node *n, char *buf, size_t size);
+
 /* The link text (not NUL-terminated, at most size bytes); -EINVAL, -ENOENT. */
 ssize_t sysfs_node_readlink(struct sysfs *fs, struct sysfs_node *n, char *buf, size_t size);
 /* Each child, sorted by name, with its inode number; -ENOTDIR, -ENOENT. */

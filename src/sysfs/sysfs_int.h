@@ -73,7 +73,8 @@ struct sysfs {
 	pthread_mutex_t drain_mu;
 	struct kwaitq drain_wq;
 	struct list_head calls GUARDED_BY(drain_mu);
-	struct list_head all GUARDED_BY(drain_mu); /* every allocated node */
+	struct list_head all GUARDED_BY(drain_mu);     /* every allocated node */
+	const struct sysfs_observer *_Atomic observer; /* NULL: none (sim/trace) */
 	struct klog *log; /* set once before the tree is used (sysfs_set_log) */
 };
 

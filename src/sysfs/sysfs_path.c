@@ -17,6 +17,7 @@
  * byte. Ranged attributes (design.md §13.4) are read by byte range instead.
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,7 @@
 #include "sysfs/sysfs_int.h"
 
 #define NAME_MAX_LEN 255
+#define SYSFS_PATH_MAX 512
 
 static int walk_from(struct sysfs *fs, struct sysfs_node *cur, const char *path, bool follow,
 		     int *hops, struct sysfs_node **out) REQUIRES_SHARED(fs->tree_lock)
@@ -138,6 +140,50 @@ static int call_begin(struct sysfs *fs, struct sysfs_node *n, unsigned want, str
 	return rc;
 }
 
+void sysfs_set_observer(struct sysfs *fs, const struct sysfs_observer *obs)
+{
+	atomic_store(&fs->observer, obs);
+}
+
+int sysfs_node_path(struct sysfs *fs, struct sysfs_node *n, char *buf, size_t size)
+{
+	size_t len = 0, pos;
+	int rc = 0;
+
+	down_read(&fs->tree_lock);
+	if (sysfs__removed(n) && n != fs->root) {
+		rc = -ENOENT;
+	} else {
+		for (struct sysfs_node *p = n; p->parent; p = p->parent)
+			len += strlen(p->name) + (p->parent->parent ? 1 : 0);
+		if (len + 1 > size)
+			len = 0; /* too long for buf: shown as "" */
+		buf[len] = '\0';
+		pos = len;
+		for (struct sysfs_node *p = n; len && p->parent; p = p->parent) {
+			size_t l = strlen(p->name);
+
+			pos -= l;
+			memcpy(buf + pos, p->name, l);
+			if (pos)
+				buf[--pos] = '/';
+		}
+	}
+	up_read(&fs->tree_lock);
+	return rc;
+}
+
+/* The observer, and n's path for it, if there is one (calls are rare while it is set). */
+static const struct sysfs_observer *observe(struct sysfs *fs, struct sysfs_node *n, char *path,
+					    size_t size)
+{
+	const struct sysfs_observer *obs = atomic_load(&fs->observer);
+
+	if (obs && sysfs_node_path(fs, n, path, size))
+		obs = NULL;
+	return obs;
+}
+
 /* Runs the show of a call begun on n: the page's length, cut as kernfs does. */
 static ssize_t run_show(struct sysfs *fs, struct sysfs_node *n, char *buf)
 {
@@ -158,36 +204,43 @@ static ssize_t run_show(struct sysfs *fs, struct sysfs_node *n, char *buf)
 
 ssize_t sysfs_node_show(struct sysfs *fs, struct sysfs_node *n, char *buf)
 {
+	char path[SYSFS_PATH_MAX];
+	const struct sysfs_observer *obs = observe(fs, n, path, sizeof(path));
 	struct sysfs_call c;
 	ssize_t r = call_begin(fs, n, 0444, &c);
 
-	if (r)
-		return r;
-	r = run_show(fs, n, buf);
-	sysfs__call_end(fs, &c);
+	if (!r) {
+		r = run_show(fs, n, buf);
+		sysfs__call_end(fs, &c);
+	}
+	if (obs)
+		obs->end(obs->arg, false, path, buf, r > 0 ? (size_t)r : 0, r);
 	return r;
 }
 
 ssize_t sysfs_node_read(struct sysfs *fs, struct sysfs_node *n, char *buf, size_t size, off_t off)
 {
-	char page[SYSFS_PAGE];
+	char page[SYSFS_PAGE], path[SYSFS_PATH_MAX];
+	const struct sysfs_observer *obs = observe(fs, n, path, sizeof(path));
 	struct sysfs_call c;
 	ssize_t r = call_begin(fs, n, 0444, &c);
 
-	if (r)
-		return r;
-	if (off < 0)
-		r = -EINVAL;
-	else if (n->attr.read)
-		r = n->attr.read(n->priv, &n->attr, buf, size, off);
-	else if ((r = run_show(fs, n, page)) >= 0) {
-		r = off < r ? r - off : 0;
-		if ((size_t)r > size)
-			r = (ssize_t)size;
-		if (r)
-			memcpy(buf, page + off, (size_t)r);
+	if (!r) {
+		if (off < 0)
+			r = -EINVAL;
+		else if (n->attr.read)
+			r = n->attr.read(n->priv, &n->attr, buf, size, off);
+		else if ((r = run_show(fs, n, page)) >= 0) {
+			r = off < r ? r - off : 0;
+			if ((size_t)r > size)
+				r = (ssize_t)size;
+			if (r)
+				memcpy(buf, page + off, (size_t)r);
+		}
+		sysfs__call_end(fs, &c);
 	}
-	sysfs__call_end(fs, &c);
+	if (obs)
+		obs->end(obs->arg, false, path, buf, r > 0 ? (size_t)r : 0, r);
 	return r;
 }
 
@@ -212,18 +265,24 @@ ssize_t sysfs_node_size(struct sysfs *fs, struct sysfs_node *n)
 
 ssize_t sysfs_node_store(struct sysfs *fs, struct sysfs_node *n, const char *buf, size_t count)
 {
-	char page[SYSFS_PAGE];
+	char page[SYSFS_PAGE], path[SYSFS_PATH_MAX];
+	const struct sysfs_observer *obs = observe(fs, n, path, sizeof(path));
 	struct sysfs_call c;
-	ssize_t r = call_begin(fs, n, 0222, &c);
+	ssize_t r;
 
-	if (r)
-		return r;
 	if (count > SYSFS_PAGE - 1)
 		count = SYSFS_PAGE - 1;
-	memcpy(page, buf, count);
-	page[count] = '\0';
-	r = n->attr.store(n->priv, &n->attr, page, count);
-	sysfs__call_end(fs, &c);
+	if (obs)
+		obs->begin(obs->arg, path, buf, count);
+	r = call_begin(fs, n, 0222, &c);
+	if (!r) {
+		memcpy(page, buf, count);
+		page[count] = '\0';
+		r = n->attr.store(n->priv, &n->attr, page, count);
+		sysfs__call_end(fs, &c);
+	}
+	if (obs)
+		obs->end(obs->arg, true, path, buf, count, r);
 	return r;
 }
 
@@ -289,7 +348,7 @@ static ssize_t snapshot(struct sysfs *fs, struct sysfs_node *dir, struct entry *
 			free((char *)v[--n].name);
 		free(v);
 		v = NULL;
-	} else {
+	} else if (n) { /* an empty directory has no array at all */
 		qsort(v, n, sizeof(*v), entry_cmp);
 	}
 	*out = v;

@@ -8,9 +8,12 @@
  * Probe takes the update locks of the mdev that has the APQN assigned, links
  * the queue and (unless a configuration change is being processed) filters;
  * remove unplugs the queue's whole adapter from the guest and resets.
+ * Module init and exit build and tear down the driver's objects in the
+ * kernel's order, with the kernel's events (design.md §4.1, docs/uevents.md §6).
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "kernel/klog.h"
 #include "base/fault.h"
@@ -131,6 +134,7 @@ int vfio_ap_init(struct ap_matrix_dev *md, const struct kservices *svc, struct a
 {
 	int rc;
 
+	memset(md, 0, sizeof(*md));
 	md->svc = *svc;
 	md->bus = bus;
 	md->lops = lops;
@@ -156,12 +160,33 @@ int vfio_ap_init(struct ap_matrix_dev *md, const struct kservices *svc, struct a
 		.on_scan_complete = vfio_ap_on_scan_complete,
 		.ctx = md,
 	};
-	return ap_driver_register(bus, &md->vfio_ap_drv);
+	rc = ap_driver_register(bus, &md->vfio_ap_drv);
+	return rc ?: vfio_ap_mdev_parent_register(md);
+}
+
+bool vfio_ap_in_use_by_guest(struct ap_matrix_dev *md)
+{
+	struct ap_matrix_mdev *m;
+	bool open = false;
+
+	kmutex_lock(&md->dev_set_lock); /* the declared order: &dev_set->lock, mdev_list_lock */
+	kmutex_lock(&md->mdev_core_lock);
+	list_for_each_entry(m, &md->core_list, core_node)
+		open = open || m->open;
+	kmutex_unlock(&md->mdev_core_lock);
+	kmutex_unlock(&md->dev_set_lock);
+	return open;
 }
 
 void vfio_ap_exit(struct ap_matrix_dev *md)
 {
+	kmutex_lock(&md->mdev_core_lock);
+	md->unregistering = true;
+	kmutex_unlock(&md->mdev_core_lock);
+	vfio_ap_remove_all_mdevs(md);
+	vfio_ap_mdev_parent_unregister_files(md);
 	ap_driver_unregister(md->bus, &md->vfio_ap_drv);
+	vfio_ap_matrix_sysfs_del(md);
 	kmutex_destroy(&md->dev_set_lock);
 	kwaitq_destroy(&md->release_wq);
 	kmutex_destroy(&md->mdev_core_lock);

@@ -88,8 +88,10 @@ static void mdev_destroy(struct ap_matrix_mdev *m);
 /*
  * create: a canonical 8-4-4-4-12 hex UUID, 36 or 37 bytes (a 37th byte is
  * not inspected). Errors in order: EINVAL length or syntax; EEXIST the
- * UUID is in use; EUSERS no instance left; ENOMEM (design.md §3.2, §4.2).
- * When it returns, the mdev's directory and files exist.
+ * UUID is in use (ENODEV while the module is being unloaded); EUSERS no
+ * instance left; ENOMEM (design.md §3.2, §4.2). When it returns, the
+ * mdev's directory and files exist and its events were sent: `add` of the
+ * mdev, `add` of its VFIO group and vfio-dev devices, `bind` (docs/uevents.md §5).
  */
 long vfio_ap_mdev_create(struct ap_matrix_dev *md, const char *buf, size_t count)
 {
@@ -100,9 +102,10 @@ long vfio_ap_mdev_create(struct ap_matrix_dev *md, const char *buf, size_t count
 	if (rc)
 		return rc;
 	kmutex_lock(&md->mdev_core_lock);
-	if (core_find(md, uuid)) {
+	if (core_find(md, uuid) || md->unregistering) {
+		rc = md->unregistering ? -ENODEV : -EEXIST;
 		kmutex_unlock(&md->mdev_core_lock);
-		return -EEXIST;
+		return rc;
 	}
 	ld_sched_access(md->svc.ld, &md->available_instances, false);
 	if (atomic_load(&md->available_instances) <= 0) {
@@ -120,7 +123,12 @@ long vfio_ap_mdev_create(struct ap_matrix_dev *md, const char *buf, size_t count
 	atomic_store(&m->users, 1);
 	list_add_tail(&m->core_node, &md->core_list);
 	kmutex_unlock(&md->mdev_core_lock);
-	rc = vfio_ap_mdev_sysfs_add(m);
+	rc = vfio_ap_mdev_sysfs_add(m); /* device_add */
+	if (!rc)
+		kobject_uevent(&m->kobj, KOBJ_ADD);
+	rc = rc ?: vfio_ap_mdev_vfio_add(m);	/* the driver's probe registers the VFIO device */
+	rc = rc ?: vfio_ap_mdev_sysfs_bound(m); /* bound: `bind` */
+	rc = rc ?: vfio_ap_mdev_sysfs_links(m); /* mdev_create_sysfs_files */
 	vfio_ap_mdev_put(m);
 	if (rc) {
 		ld_sched_access(md->svc.ld, &m->removing, true);
@@ -183,21 +191,47 @@ static void mdev_remove(struct ap_matrix_mdev *m)
 	release_update_locks_for_mdev(md, NULL);
 }
 
-/* Removes an mdev; the caller owns the `removing` claim. */
+/*
+ * Removes an mdev; the caller owns the `removing` claim. The VFIO
+ * unregistration waits for the guest to let go, then the files go (no
+ * store can run from here on), the vfio-dev and VFIO group devices are
+ * announced gone, the driver's remove runs, and the mdev is announced
+ * unbound and removed (docs/uevents.md §5), all before the write returns.
+ */
 static void mdev_destroy(struct ap_matrix_mdev *m)
 {
 	struct ap_matrix_dev *md = m->md;
+	struct ld_ctx *ld = md->svc.ld;
+	bool bound, added;
 
-	wait_until_closed(m);
+	wait_until_closed(m); /* also for the creator: what it built is complete */
+	bound = atomic_load(&m->bound);
+	added = m->dir != NULL;
 	vfio_ap_mdev_sysfs_del(m);
+	if (bound) {
+		kobject_uevent(&m->vfio_kobj, KOBJ_REMOVE);
+		kobject_uevent(&m->group_kobj, KOBJ_REMOVE);
+	}
 	mdev_remove(m);
-	kmutex_lock(&md->mdev_core_lock);
-	list_del_init(&m->core_node);
-	kmutex_unlock(&md->mdev_core_lock);
+	if (bound) {
+		atomic_store(&m->bound, false);
+		kobject_uevent(&m->kobj, KOBJ_UNBIND);
+	}
+	if (added)
+		kobject_uevent(&m->kobj, KOBJ_REMOVE);
 	ld_sched_access(md->svc.ld, &md->available_instances, true);
 	atomic_fetch_add(&md->available_instances, 1);
 	atomic_fetch_sub(&md->nr_mdevs, 1);
-	ld_sched_object_gone(md->svc.ld, m);
+	/*
+	 * Leaving the core list is the last touch of md: a module exit waiting
+	 * for the list to empty (vfio_ap_remove_all_mdevs) may tear md down
+	 * right after, so the wake-up happens under the lock it checks under.
+	 */
+	kmutex_lock(&md->mdev_core_lock);
+	list_del_init(&m->core_node);
+	kwake_up(&md->release_wq);
+	kmutex_unlock(&md->mdev_core_lock);
+	ld_sched_object_gone(ld, m); /* the validator outlives md */
 	free(m);
 }
 
@@ -230,6 +264,16 @@ long vfio_ap_mdev_remove_store(struct ap_matrix_mdev *m, const char *buf, size_t
 }
 
 /* Removes every mdev (shutdown). Guests must have been stopped. */
+static bool no_mdevs_left(struct ap_matrix_dev *md)
+{
+	bool empty;
+
+	kmutex_lock(&md->mdev_core_lock);
+	empty = list_empty(&md->core_list);
+	kmutex_unlock(&md->mdev_core_lock);
+	return empty;
+}
+
 void vfio_ap_remove_all_mdevs(struct ap_matrix_dev *md)
 {
 	for (;;) {
@@ -244,9 +288,11 @@ void vfio_ap_remove_all_mdevs(struct ap_matrix_dev *md)
 		}
 		kmutex_unlock(&md->mdev_core_lock);
 		if (!m)
-			return;
+			break;
 		mdev_destroy(m);
 	}
+	/* mdevs that other writers are removing: until they are gone too */
+	kwait_event(&md->release_wq, no_mdevs_left(md));
 }
 
 /* open_device: attach the guest (vfio_ap_mdev_set_kvm). */

@@ -25,6 +25,7 @@
 #include "base/list.h"
 #include "kernel/eventfd.h"
 #include "kernel/services.h"
+#include "kernel/uevent.h"
 #include "kvm/kvm.h"
 #include "lockdep/lockdep.h"
 #include "lockdep/sched.h"
@@ -32,6 +33,8 @@
 #define VFIO_AP_ISC_INVALID 0xff
 #define MAX_ZDEV_ENTRIES_EXT 65536
 #define VFIO_AP_MDEV_TYPE "vfio_ap-passthrough"
+/* VFIO group char devices: the kernel's major is dynamic; the model's is this one */
+#define VFIO_GROUP_MAJOR 242
 
 struct ap_matrix_dev;
 struct ap_matrix_mdev;
@@ -123,6 +126,16 @@ struct ap_matrix_mdev {
 	atomic_bool removing; /* set once, under mdev_core_lock */
 	atomic_int users;     /* references from vfio_ap_mdev_get */
 	struct sysfs_node *dir, *group_dir;
+	/*
+	 * Driver-core identity (docs/uevents.md §5, §6), const after create:
+	 * the mdev (bus mdev), its VFIO group device (class vfio, one group per
+	 * mdev: the emulated IOMMU) and its vfio-dev device. `bound` says
+	 * whether the mdev driver has it, which its DRIVER key follows.
+	 */
+	struct kobj kobj, group_kobj, vfio_kobj;
+	unsigned vfio_index; /* vfio<N> */
+	atomic_bool bound;
+	struct sysfs_node *vdev_dir, *vgroup_dir; /* <uuid>/vfio-dev, devices/virtual/vfio/<G> */
 };
 
 /* An acquisition order a variant's paths are expected to produce (coverage). */
@@ -199,6 +212,8 @@ struct ap_matrix_dev {
 	struct kwaitq release_wq;     /* woken by close and by the last mdev put */
 	/* every mdev by uuid */
 	struct list_head core_list GUARDED_BY(mdev_core_lock);
+	/* the parent is being unregistered (module unload): create answers ENODEV */
+	bool unregistering GUARDED_BY(mdev_core_lock);
 	atomic_int available_instances;
 	atomic_uint next_iommu_group;
 	atomic_int nr_mdevs, nr_queues; /* live objects (leak check) */
@@ -209,6 +224,17 @@ struct ap_matrix_dev {
 	atomic_ullong nr_reset_polls; /* reset-verification TAPQ polls */
 	atomic_ullong nr_reset_waits; /* waits for a reset batch (>= 20 ms each in the kernel) */
 	struct sysfs_node *matrix_dir, *type_dir, *type_devices_dir;
+	/*
+	 * The module's objects as the driver core announces them (const after
+	 * init): the root device (never announced: no bus), the matrix bus,
+	 * the matrix device and its driver, the mdev driver; whether the
+	 * matrix driver has the matrix device (its DRIVER key). Directories
+	 * the unload removes.
+	 */
+	struct kobj root_kobj, bus_kobj, matrix_kobj, matrix_drv_kobj, mdev_drv_kobj;
+	atomic_bool matrix_bound;
+	atomic_uint next_vfio_index;
+	struct sysfs_node *root_dir, *bus_dir, *matrix_drv_dir, *mdev_drv_dir, *types_dir;
 };
 
 /*
@@ -289,9 +315,28 @@ ssize_t vfio_ap_control_domain(struct ap_matrix_mdev *m, bool assign, const char
 ssize_t vfio_ap_ap_config_store(struct ap_matrix_mdev *m, const char *buf, size_t count);
 
 /* --- driver, mdev life cycle (drv.c, mdev.c) --- */
+/*
+ * Module init (design.md §4.1): the matrix device, the AP-bus driver (it
+ * takes every unreserved queue), the mdev driver and parent, with the
+ * kernel's events in the kernel's order. md is zeroed first. 0 or -ENOMEM.
+ */
 int vfio_ap_init(struct ap_matrix_dev *md, const struct kservices *svc, struct ap_bus *bus,
 		 const struct vfio_ap_lock_ops *lops);
+/*
+ * Module exit: every mdev is removed (no device may be open: the caller
+ * refuses an unload while a guest has one, as the module reference does),
+ * then everything init built goes, in reverse, with its events.
+ */
 void vfio_ap_exit(struct ap_matrix_dev *md);
+/* Is any mdev's VFIO device open (a guest attached)? Then the module is in use. */
+bool vfio_ap_in_use_by_guest(struct ap_matrix_dev *md);
+/*
+ * The mdev and VFIO cores' part of the tree that exists without vfio_ap
+ * (they are built in here): bus/mdev with its uevent file (bus_kobj holds
+ * its identity and must outlive the tree), class/mdev_bus, class/vfio,
+ * class/vfio-dev, kernel/iommu_groups. Announces the mdev bus. 0 or -ENOMEM.
+ */
+int vfio_cores_sysfs_init(struct sysfs *fs, struct uevents *uev, struct kobj *bus_kobj);
 long vfio_ap_mdev_create(struct ap_matrix_dev *md, const char *buf, size_t count);
 long vfio_ap_mdev_remove_store(struct ap_matrix_mdev *m, const char *buf, size_t count);
 /* A reference to a live mdev by uuid (NULL if none or being removed). */
@@ -307,11 +352,23 @@ void vfio_ap_mdev_request(struct ap_matrix_mdev *m, unsigned count);
 int vfio_ap_mdev_set_irq(struct ap_matrix_mdev *m, unsigned index, struct keventfd *efd);
 int vfio_ap_mdev_reset_ioctl(struct ap_matrix_mdev *m);
 void vfio_ap_mdev_dma_unmap(struct ap_matrix_mdev *m, uint64_t iova, uint64_t len);
-int vfio_ap_mdev_sysfs_add(struct ap_matrix_mdev *m);
+/* mdev create's tree work, in the kernel's steps (attrs.c), each 0 or -errno: */
+int vfio_ap_mdev_sysfs_add(struct ap_matrix_mdev *m);	/* device_add: dir, files, bus link */
+int vfio_ap_mdev_vfio_add(struct ap_matrix_mdev *m);	/* probe: IOMMU + VFIO group, vfio-dev */
+int vfio_ap_mdev_sysfs_bound(struct ap_matrix_mdev *m); /* bound: driver link */
+int vfio_ap_mdev_sysfs_links(struct ap_matrix_mdev *m); /* mdev_type and type links */
+/* Removes every file, link and directory of the mdev (waiting for running calls). */
 void vfio_ap_mdev_sysfs_del(struct ap_matrix_mdev *m);
-/* Removes every mdev (module unload, host shutdown); guests must be gone. */
-void vfio_ap_remove_all_mdevs(struct ap_matrix_dev *md);
+/* The matrix device, its drivers, the mdev type (module init / exit). */
 int vfio_ap_matrix_sysfs_init(struct ap_matrix_dev *md);
+void vfio_ap_matrix_sysfs_del(struct ap_matrix_dev *md);
+int vfio_ap_mdev_parent_register(struct ap_matrix_dev *md);
+void vfio_ap_mdev_parent_unregister_files(struct ap_matrix_dev *md);
+/*
+ * Removes every mdev (module unload, host shutdown) and waits for those that
+ * other writers are removing; no guest may hold one.
+ */
+void vfio_ap_remove_all_mdevs(struct ap_matrix_dev *md);
 int vfio_ap_queue_status_add(struct vfio_ap_queue *q);
 void vfio_ap_queue_status_remove(struct vfio_ap_queue *q);
 

@@ -22,23 +22,28 @@
 
 #define U "3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f"
 
+#define NPAT 7
+
 struct walk {
 	struct sysfs *fs;
 	char **lines;
 	size_t n, cap;
-	regex_t re[4];
+	regex_t re[NPAT];
 };
 
-static const char *const patterns[4][2] = {
+static const char *const patterns[NPAT][2] = {
 	{ "card[0-9a-f][0-9a-f]", "cardXX" },
 	{ "[0-9a-f][0-9a-f]\\.[0-9a-f][0-9a-f][0-9a-f][0-9a-f]", "XX.YYYY" },
 	{ "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<uuid>" },
 	{ "iommu_groups/[0-9]+", "iommu_groups/N" },
+	{ "vfio/[0-9]+", "vfio/N" }, /* VFIO group devices */
+	{ "vfio[0-9]+", "vfioN" },   /* vfio-dev devices */
+	{ "char/242:[0-9]+", "char/242:N" },
 };
 
 static void fold(struct walk *w, char *s)
 {
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < NPAT; i++) {
 		regmatch_t m;
 		char out[1024];
 
@@ -169,7 +174,7 @@ int main(int argc, char **argv)
 	struct sim *s;
 	int rc = 0;
 
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < NPAT; i++)
 		regcomp(&w.re[i], patterns[i][0], REG_EXTENDED);
 	sim_config_default(&cfg);
 	s = sim_new(&cfg, SIM_MERGED, err, sizeof(err));
@@ -194,7 +199,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < w.n; i++)
 		free(w.lines[i]);
 	free(w.lines);
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < NPAT; i++)
 		regfree(&w.re[i]);
 	return rc;
 }

@@ -75,6 +75,7 @@ static inline struct dhost *dhost_new(const struct ap_machine_cfg *m,
 	    ap_bus_init(&h->bus, &h->svc, &h->hw, &all, &all))
 		abort();
 	zcrypt_init(&h->zcrypt, &h->bus);
+	ap_bus_scan(&h->bus); /* the first scan: devices appear and bind to zcrypt */
 	if (vfio_ap_init(&h->md, &h->svc, &h->bus, lops))
 		abort();
 	return h;

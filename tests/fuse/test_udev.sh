@@ -52,7 +52,7 @@ has_props /sys/devices/ap/card04/04.0006 "unbound queue 04.0006: no DRIVER" \
 	SUBSYSTEM=ap DEVTYPE=ap_queue MODE=cca
 has_props $M "matrix device: bus matrix, driver vfio_ap" SUBSYSTEM=matrix DRIVER=vfio_ap
 has_props /sys/bus/mdev/devices/$U "mdev through its bus link: mdev, vfio_ap_mdev" \
-	SUBSYSTEM=mdev DRIVER=vfio_ap_mdev MDEV_TYPE=vfio_ap-passthrough
+	SUBSYSTEM=mdev DRIVER=vfio_ap_mdev
 
 is "$(udevadm info -q path /sys/bus/mdev/devices/$U 2>&1)" "/devices/vfio_ap/matrix/$U" \
 	"the mdev's devpath is the canonical one"

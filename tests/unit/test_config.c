@@ -197,12 +197,13 @@ struct err_case {
 
 static const struct err_case err_cases[] = {
 	{ "apxa yes\n\nfoo 1\n", "t.cfg:3: unknown keyword 'foo' (expected apxa, max_adapter, "
-				 "max_domain, card, usage_domains, control_domains, apmask or "
-				 "aqmask)" },
+				 "max_domain, card, usage_domains, control_domains, apmask, "
+				 "aqmask or vfio_ap)" },
 	{ "Card 3 type=CEX8C\n", "t.cfg:1: unknown keyword 'Card' (expected apxa, max_adapter, "
-				 "max_domain, card, usage_domains, control_domains, apmask or "
-				 "aqmask)" },
+				 "max_domain, card, usage_domains, control_domains, apmask, "
+				 "aqmask or vfio_ap)" },
 	{ "apxa maybe\n", "t.cfg:1: apxa: expected 'yes' or 'no', got 'maybe'" },
+	{ "vfio_ap later\n", "t.cfg:1: vfio_ap: expected 'yes' or 'no', got 'later'" },
 	{ "apxa\n", "t.cfg:1: apxa: wrong number of arguments (expected 'apxa yes|no')" },
 	{ "apxa yes no\n", "t.cfg:1: apxa: wrong number of arguments (expected 'apxa yes|no')" },
 	{ "max_adapter abc\n",
