@@ -31,8 +31,16 @@ static const struct {
 	bool ignore;
 } leaves[] = {
 	/* these three order only through the annotated accesses to what they guard */
-	{ "ap_queues_lock", true }, { "&ap_hw->lock", true },	 { "&sysfs->tree_lock", true },
-	{ "&klog->lock", true },    { "&kvm->res_lock", false }, { "&sim->guests_reg_lock", false },
+	{ "ap_queues_lock", true },
+	{ "&ap_hw->lock", true },
+	{ "&sysfs->tree_lock", true },
+	{ "&klog->lock", true },
+	{ "&kvm->res_lock", false },
+	{ "&sim->guests_reg_lock", false },
+	/* the uevent emitter and the trace: the order of events is no part of an outcome */
+	{ "uevent_sock_mutex", true },
+	{ "&sim->trace_lock", true },
+	{ "kvm_lock", false },
 };
 
 static int leaf_of(const struct ld_map *map)

@@ -61,7 +61,13 @@ static char *block(const char *variant, size_t *incomplete, size_t *unexplained)
 	for (size_t i = 0; i < n; i++) {
 		const struct ex_result *r = &rows[i].r;
 
-		*incomplete += !r->complete || r->error;
+		if (!r->complete || r->error) {
+			(*incomplete)++;
+			printf("# %s %s %s+%s: %s after %llu executions\n", variant,
+			       rows[i].state == EX_ATTACHED ? "attached" : "detached",
+			       ex_op_name(rows[i].ops[0]), ex_op_name(rows[i].ops[1]),
+			       r->error ? r->error : "incomplete", r->executions);
+		}
 		if (r->best.kind == EX_OK)
 			clean++;
 		else if (r->best.known >= 0)
