@@ -68,7 +68,7 @@ static void check_bindings(struct sim *s, struct chk *c)
 			kmutex_unlock(&q->dev.device_lock);
 		}
 	}
-	kmutex_unlock(&bus->scan_mutex);
+	ap_scan_unlock(bus); /* wakes a device store waiting for the scan mutex */
 }
 
 static void check_qtable(struct ap_matrix_mdev *m, struct chk *c)

@@ -76,7 +76,7 @@ SYSFS_STORE(host_store)
 	if (!rc)
 		ap_hw_set_masks(&s->hw, attr->arg == 0 ? &nm : NULL, attr->arg == 1 ? &nm : NULL,
 				attr->arg == 2 ? &nm : NULL);
-	kmutex_unlock(&s->bus.scan_mutex);
+	ap_scan_unlock(&s->bus); /* wakes a device store waiting for the scan mutex */
 	if (rc)
 		return rc;
 	ap_bus_scan(&s->bus);
