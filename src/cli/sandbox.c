@@ -4,15 +4,15 @@
  * caller's side (docs/sandbox.md, design.md §10).
  *
  * The command line and the host configuration are checked before anything
- * is created (errors: one line, exit 2). Then a child (the holder)
- * unshares new user, mount, network, PID, IPC and UTS namespaces, and
- * this process, still outside, writes the new user namespace's maps: as
+ * is created (errors: one line, exit 2). Then a child (the holder) is
+ * cloned into new user, mount, network, IPC and UTS namespaces, and this
+ * process, still outside, writes the new user namespace's maps: as
  * root, uids and gids 0-65535 map to themselves; otherwise the caller's
  * own uid and gid become 0 (setgroups denied). A new user namespace even
  * for root: a network namespace owned by the initial one receives every
  * uevent of the machine, and ours must receive only the simulated
- * kernel's. The holder then forks the sandbox's init (plain fork:
- * sanitizers keep working) as pid 1 of the new PID namespace. Each is
+ * kernel's. The holder then unshares a PID namespace and forks the
+ * sandbox's init (plain fork: sanitizers keep working) as its pid 1. Each is
  * killed when its parent dies (PR_SET_PDEATHSIG), and with init the whole
  * PID namespace: no process, mount or namespace outlives the sandbox.
  *
@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -235,23 +236,27 @@ static int wait_forwarding(pid_t pid)
 }
 
 /*
- * The namespace holder: unshares, tells the caller (an int: 0 or -errno on
- * up), waits for the maps (an int on down), then forks the sandbox's init
- * into the new PID namespace and waits for it. Never returns.
+ * The namespace holder, born in the new user, mount, network, IPC and UTS
+ * namespaces: waits for its maps (an int on down: 0 or -errno), unshares
+ * the PID namespace, then forks the sandbox's init into it (pid 1) and
+ * waits for it. Never returns.
  */
-static void holder(struct sandbox *sb, int up, int down)
+static void holder(struct sandbox *sb, int down)
 {
-	const int flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWIPC |
-			  CLONE_NEWUTS;
-	int rc = unshare(flags) ? -errno : 0, life[2];
+	int rc, life[2];
 	struct pollfd alive = { .events = POLLIN };
 	pid_t init;
 
-	if (write(up, &rc, sizeof(rc)) != sizeof(rc) || rc ||
-	    read(down, &rc, sizeof(rc)) != sizeof(rc) || rc || pipe2(life, O_CLOEXEC))
+	if (read(down, &rc, sizeof(rc)) != sizeof(rc) || rc)
 		_exit(SANDBOX_EXIT_SETUP);
-	close(up);
 	close(down);
+	if (unshare(CLONE_NEWPID)) {
+		fprintf(stderr, VAS_PROG " sandbox: cannot create the PID namespace: %s\n",
+			strerror(errno));
+		_exit(SANDBOX_EXIT_SETUP);
+	}
+	if (pipe2(life, O_CLOEXEC))
+		_exit(SANDBOX_EXIT_SETUP);
 	fflush(NULL);
 	init = fork();
 	if (init < 0) {
@@ -273,34 +278,29 @@ static void holder(struct sandbox *sb, int up, int down)
 
 /*
  * The caller stays in its namespaces (so its own exit, and a sanitizer's
- * leak check there, are ordinary); a child holds the new ones, and the
- * caller, still outside, writes that child's maps.
+ * leak check there, are ordinary). The holder is created by clone(2) with
+ * the new namespaces already (the raw system call, as fork would be: a
+ * thread sanitizer starts a helper thread in a forked child, and a process
+ * with two threads may not unshare a user namespace); the caller, still
+ * outside, writes the holder's maps.
  */
 static int run(struct sandbox *sb)
 {
-	int up[2], down[2], rc = -EPIPE;
+	const long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS;
+	int down[2], rc;
 	pid_t child;
 
-	if (pipe2(up, O_CLOEXEC) || pipe2(down, O_CLOEXEC))
+	if (pipe2(down, O_CLOEXEC))
 		return SANDBOX_EXIT_SETUP;
 	fflush(NULL);
-	child = fork();
-	if (child < 0) {
-		fprintf(stderr, VAS_PROG " sandbox: fork: %s\n", strerror(errno));
-		return SANDBOX_EXIT_SETUP;
-	}
+	child = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
 	if (child == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		close(up[0]);
 		close(down[1]);
-		holder(sb, up[1], down[0]);
+		holder(sb, down[0]);
 	}
-	close(up[1]);
 	close(down[0]);
-	if (read(up[0], &rc, sizeof(rc)) == sizeof(rc) && !rc)
-		rc = write_maps(sb, child, getuid(), getgid());
-	else if (!rc)
-		rc = -EPIPE;
+	rc = child < 0 ? -errno : write_maps(sb, child, getuid(), getgid());
 	if (rc)
 		fprintf(stderr,
 			VAS_PROG " sandbox: cannot create the namespaces (user, mount, network, "
@@ -310,12 +310,12 @@ static int run(struct sandbox *sb)
 				" (user namespaces are disabled or exhausted here: see "
 				"/proc/sys/user/max_user_namespaces)" :
 				"");
-	if (write(down[1], &rc, sizeof(rc)) != sizeof(rc) && !rc)
+	if (child > 0 && write(down[1], &rc, sizeof(rc)) != sizeof(rc) && !rc)
 		rc = -EPIPE;
-	close(up[0]);
 	close(down[1]);
 	if (rc) {
-		waitpid(child, NULL, 0);
+		if (child > 0)
+			waitpid(child, NULL, 0);
 		return SANDBOX_EXIT_SETUP;
 	}
 	return wait_forwarding(child);
