@@ -90,7 +90,7 @@ wait_gone() { # NSFILE: until the sandbox's namespaces and processes are gone (h
 		sleep 0.05
 	done
 }
-sandbox_gone "$TMP/ns-a"
+wait_gone "$TMP/ns-a" # the kernel reaps a PID namespace's last processes as the sandbox exits
 ok $? "normal exit: no namespace, no process left"
 is "$(leaked_mounts)" "" "normal exit: no mount in the host's mount table"
 
