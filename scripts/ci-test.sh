@@ -34,9 +34,9 @@ run asan -Db_sanitize=address,undefined -Db_lundef=false
 # TSan is here for data races.
 export TSAN_OPTIONS="detect_deadlocks=0 report_mutex_bugs=0 halt_on_error=1"
 CC=clang run tsan -Db_sanitize=thread -Db_lundef=false
-# libFuzzer: every store parser, the config-file and the script parser, 60 s each
+# libFuzzer: every store parser, the config-file and the script parser, 30 s each
 # (two at a time on two cores), on the committed corpora.
-fuzz=$(tests/fuzz/run.sh "${FUZZ_SECONDS:-60}" 2>&1)
+fuzz=$(tests/fuzz/run.sh "${FUZZ_SECONDS:-30}" 2>&1)
 echo "$fuzz" | sed 's/^/[fuzz] /' | tail -60
 total_ok=$((total_ok + $(echo "$fuzz" | grep -c ': ok (')))
 total_fail=$((total_fail + $(echo "$fuzz" | grep -c ': FAILED')))
