@@ -446,40 +446,23 @@ static const struct vfio_ap_lock_edge v18_edges[] = {
 	{ MDEVS, PERMS },
 };
 
-const struct vfio_ap_lock_ops vfio_ap_lock_v18 = {
-	.name = "v18",
-	.assign_lock = v18_assign_lock,
-	.assign_unlock = v18_assign_unlock,
-	.owned_by_def_drv = v18_owned,
-	.in_use_lock = v18_in_use_lock,
-	.in_use_unlock = in_use_unlock,
-	.set_hook_lock = v18_hook_lock,
-	.set_hook_unlock = v18_hook_unlock,
-	.aqic_lock = aqic_lock,
-	.aqic_unlock = aqic_unlock,
-	.order = v18_order,
-	.norder = sizeof(v18_order) / sizeof(v18_order[0]),
-	.edges = v18_edges,
-	.nedges = sizeof(v18_edges) / sizeof(v18_edges[0]),
-};
+/* v18 with its in_use helper chosen (v18, v18-blocking, mutant-leak) */
+#define V18_WITH_IN_USE(NAME, INUSE)                                                              \
+	{                                                                                         \
+		.name = NAME, .assign_lock = v18_assign_lock, .assign_unlock = v18_assign_unlock, \
+		.owned_by_def_drv = v18_owned, .in_use_lock = INUSE,                              \
+		.in_use_unlock = in_use_unlock, .set_hook_lock = v18_hook_lock,                   \
+		.set_hook_unlock = v18_hook_unlock, .aqic_lock = aqic_lock,                       \
+		.aqic_unlock = aqic_unlock, .order = v18_order,                                   \
+		.norder = sizeof(v18_order) / sizeof(v18_order[0]), .edges = v18_edges,           \
+		.nedges = sizeof(v18_edges) / sizeof(v18_edges[0]),                               \
+	}
+
+const struct vfio_ap_lock_ops vfio_ap_lock_v18 = V18_WITH_IN_USE("v18", v18_in_use_lock);
 
 /* v18-blocking: v18's order with a plain blocking in_use (the real ABBA). */
-const struct vfio_ap_lock_ops vfio_ap_lock_v18_blocking = {
-	.name = "v18-blocking",
-	.assign_lock = v18_assign_lock,
-	.assign_unlock = v18_assign_unlock,
-	.owned_by_def_drv = v18_owned,
-	.in_use_lock = blocking_in_use_lock,
-	.in_use_unlock = in_use_unlock,
-	.set_hook_lock = v18_hook_lock,
-	.set_hook_unlock = v18_hook_unlock,
-	.aqic_lock = aqic_lock,
-	.aqic_unlock = aqic_unlock,
-	.order = v18_order,
-	.norder = sizeof(v18_order) / sizeof(v18_order[0]),
-	.edges = v18_edges,
-	.nedges = sizeof(v18_edges) / sizeof(v18_edges[0]),
-};
+const struct vfio_ap_lock_ops vfio_ap_lock_v18_blocking =
+	V18_WITH_IN_USE("v18-blocking", blocking_in_use_lock);
 
 /*
  * --- mutants: broken tables the explorer must catch --------------------
@@ -558,22 +541,7 @@ static const struct vfio_ap_lock_ops mutant_nested_read =
 	MERGED_BUT("mutant-nested-read", merged_assign_lock, merged_assign_unlock, nested_aqic_lock,
 		   nested_aqic_unlock);
 
-static const struct vfio_ap_lock_ops mutant_leak = {
-	.name = "mutant-leak",
-	.assign_lock = v18_assign_lock,
-	.assign_unlock = v18_assign_unlock,
-	.owned_by_def_drv = v18_owned,
-	.in_use_lock = leak_in_use_lock,
-	.in_use_unlock = in_use_unlock,
-	.set_hook_lock = v18_hook_lock,
-	.set_hook_unlock = v18_hook_unlock,
-	.aqic_lock = aqic_lock,
-	.aqic_unlock = aqic_unlock,
-	.order = v18_order,
-	.norder = sizeof(v18_order) / sizeof(v18_order[0]),
-	.edges = v18_edges,
-	.nedges = sizeof(v18_edges) / sizeof(v18_edges[0]),
-};
+static const struct vfio_ap_lock_ops mutant_leak = V18_WITH_IN_USE("mutant-leak", leak_in_use_lock);
 
 const struct vfio_ap_lock_ops *const vfio_ap_lock_mutants[] = {
 	&mutant_swap, &mutant_nolock, &mutant_leak, &mutant_nested_read, NULL,
