@@ -216,4 +216,12 @@ bool ex_outcome_same(const struct ex_outcome *a, const struct ex_outcome *b, uns
 int ex_known_match(const struct ex_opts *o, enum ex_kind kind, const long *results,
 		   const char *diff);
 
+/* A growing string (report.c): ex_put appends printf output; p is malloc'd, NUL-terminated once
+ * anything was put. */
+struct ex_text {
+	char *p;
+	size_t len, cap;
+};
+void ex_put(struct ex_text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 #endif

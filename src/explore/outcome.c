@@ -25,47 +25,19 @@
 #include "sim/sim.h"
 #include "sysfs/sysfs.h"
 
-struct text {
-	char *p;
-	size_t len, cap;
-};
-
-static void put(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(struct text *t, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(t->p ? t->p + t->len : NULL, t->p ? t->cap - t->len : 0, fmt, ap);
-		va_end(ap);
-		if (n < 0)
-			return;
-		if (t->p && t->len + (size_t)n < t->cap) {
-			t->len += (size_t)n;
-			return;
-		}
-		t->cap = (t->cap + (size_t)n + 1) * 2;
-		t->p = realloc(t->p, t->cap);
-		if (!t->p)
-			abort();
-	}
-}
-
-static void put_file(struct text *t, struct sysfs *fs, const char *path)
+static void put_file(struct ex_text *t, struct sysfs *fs, const char *path)
 {
 	char buf[SYSFS_PAGE + 1];
 	ssize_t n = sysfs_read(fs, path, buf, SYSFS_PAGE);
 
 	if (n < 0) {
-		put(t, "%s: -%d\n", path, (int)-n);
+		ex_put(t, "%s: -%d\n", path, (int)-n);
 		return;
 	}
 	buf[n] = '\0';
-	put(t, "%s:\n%s", path, buf);
+	ex_put(t, "%s:\n%s", path, buf);
 	if (n && buf[n - 1] != '\n')
-		put(t, "\n");
+		ex_put(t, "\n");
 }
 
 struct names {
@@ -82,7 +54,7 @@ static void collect(void *arg, const char *name, enum sysfs_type type)
 		strcpy(l->list[l->n++], name);
 }
 
-static void put_queues(struct text *t, struct sysfs *fs)
+static void put_queues(struct ex_text *t, struct sysfs *fs)
 {
 	struct names cards = { .n = 0 };
 	char path[160], link[128];
@@ -104,7 +76,7 @@ static void put_queues(struct text *t, struct sysfs *fs)
 				 qs.list[q]);
 			n = sysfs_readlink(fs, path, link, sizeof(link) - 1);
 			link[n > 0 ? n : 0] = '\0';
-			put(t, "%s %s", qs.list[q], n > 0 ? strrchr(link, '/') + 1 : "-");
+			ex_put(t, "%s %s", qs.list[q], n > 0 ? strrchr(link, '/') + 1 : "-");
 			snprintf(path, sizeof(path), "devices/ap/%s/%s/status", cards.list[c],
 				 qs.list[q]);
 			if (sysfs_type_of(fs, path, true) == SYSFS_FILE) {
@@ -112,15 +84,15 @@ static void put_queues(struct text *t, struct sysfs *fs)
 
 				n = sysfs_read(fs, path, buf, sizeof(buf) - 1);
 				buf[n > 0 ? n : 0] = '\0';
-				put(t, " %s", buf);
+				ex_put(t, " %s", buf);
 			} else {
-				put(t, "\n");
+				ex_put(t, "\n");
 			}
 		}
 	}
 }
 
-static void put_mdevs(struct text *t, struct sysfs *fs)
+static void put_mdevs(struct ex_text *t, struct sysfs *fs)
 {
 	static const char *const files[] = { "matrix", "guest_matrix", "control_domains" };
 	struct names l = { .n = 0 };
@@ -134,7 +106,7 @@ static void put_mdevs(struct text *t, struct sysfs *fs)
 		}
 }
 
-static void put_guests(struct text *t, struct sysfs *fs)
+static void put_guests(struct ex_text *t, struct sysfs *fs)
 {
 	struct names l = { .n = 0 };
 	char path[160];
@@ -161,7 +133,7 @@ static char *state_text(struct sysfs *fs)
 		"sim/host/control_domains",
 		"devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/available_instances",
 	};
-	struct text t = { 0 };
+	struct ex_text t = { 0 };
 
 	for (unsigned i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		put_file(&t, fs, files[i]);

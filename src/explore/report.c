@@ -23,13 +23,7 @@
 #include "sim/sim.h"
 #include "vfio_ap/vfio_ap_private.h"
 
-struct buf {
-	char *p;
-	size_t len, cap;
-};
-
-static void put(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(struct buf *b, const char *fmt, ...)
+void ex_put(struct ex_text *b, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -51,7 +45,7 @@ static void put(struct buf *b, const char *fmt, ...)
 	}
 }
 
-static char *done(struct buf *b)
+static char *done(struct ex_text *b)
 {
 	return b->p ? b->p : strdup("");
 }
@@ -122,7 +116,7 @@ static int holder_of(struct ex_exec *x, unsigned i)
 
 char *ex_deadlock_report(struct ex_exec *x)
 {
-	struct buf b = { 0 };
+	struct ex_text b = { 0 };
 	int waits[EX_MAX_THREADS];
 	bool seen[EX_MAX_THREADS] = { false };
 
@@ -135,15 +129,15 @@ char *ex_deadlock_report(struct ex_exec *x)
 				blocked += !x->th[i].done;
 			}
 		if (x->end == EX_STALLED)
-			put(&b,
-			    "NO PROGRESS: after %u scheduling steps %u of %u operations have not "
-			    "finished (they go on waiting and retrying)\n",
-			    x->nsteps, blocked, n);
+			ex_put(&b,
+			       "NO PROGRESS: after %u scheduling steps %u of %u operations have not "
+			       "finished (they go on waiting and retrying)\n",
+			       x->nsteps, blocked, n);
 		else
-			put(&b, "DEADLOCK: %u of %u operations blocked, none can go on\n", blocked,
-			    n);
+			ex_put(&b, "DEADLOCK: %u of %u operations blocked, none can go on\n",
+			       blocked, n);
 	}
-	put(&b, "variant %s\n\n", sim_lops_name(x->sim));
+	ex_put(&b, "variant %s\n\n", sim_lops_name(x->sim));
 	for (unsigned i = 0; i < x->nthreads; i++) {
 		struct ex_thread *t = &x->th[i];
 		char *held;
@@ -152,19 +146,21 @@ char *ex_deadlock_report(struct ex_exec *x)
 		if (t->done)
 			continue;
 		held = ld_held_dump_thread(x->ld, t->tid);
-		put(&b, "T%u %s%s:\n", i, t->label, t->daemon ? " (QEMU's request handler)" : "");
-		put(&b, "%s", *held ? held : "no locks held\n");
+		ex_put(&b, "T%u %s%s:\n", i, t->label,
+		       t->daemon ? " (QEMU's request handler)" : "");
+		ex_put(&b, "%s", *held ? held : "no locks held\n");
 		free(held);
 		waits[i] = holder_of(x, i);
 		if (t->pend.op == LD_SCHED_WAIT)
-			put(&b, " waits for: wait queue \"%s\" (no wake-up can come)\n",
-			    t->pend.what);
+			ex_put(&b, " waits for: wait queue \"%s\" (no wake-up can come)\n",
+			       t->pend.what);
 		else if (waits[i] >= 0)
-			put(&b, " waits for: %s (%s), held by T%d %s\n", t->pend.what,
-			    ex_action_name(t->pend.op), waits[i], x->th[waits[i]].label);
+			ex_put(&b, " waits for: %s (%s), held by T%d %s\n", t->pend.what,
+			       ex_action_name(t->pend.op), waits[i], x->th[waits[i]].label);
 		else
-			put(&b, " waits for: %s (%s)\n", t->pend.what, ex_action_name(t->pend.op));
-		put(&b, "\n");
+			ex_put(&b, " waits for: %s (%s)\n", t->pend.what,
+			       ex_action_name(t->pend.op));
+		ex_put(&b, "\n");
 	}
 	/* the cycle: follow "waits for a lock held by" from the first blocked thread */
 	for (unsigned s = 0; s < x->nthreads; s++) {
@@ -180,15 +176,15 @@ char *ex_deadlock_report(struct ex_exec *x)
 		}
 		if (cur < 0 || cur != path[0])
 			continue;
-		put(&b, "lock cycle:\n");
+		ex_put(&b, "lock cycle:\n");
 		for (int k = 0; k < len; k++)
-			put(&b, "  T%d %s holds what T%d waits for, and waits for %s\n", path[k],
-			    x->th[path[k]].label, path[(k + len - 1) % len],
-			    x->th[path[k]].pend.what);
-		put(&b, "  classes: ");
+			ex_put(&b, "  T%d %s holds what T%d waits for, and waits for %s\n", path[k],
+			       x->th[path[k]].label, path[(k + len - 1) % len],
+			       x->th[path[k]].pend.what);
+		ex_put(&b, "  classes: ");
 		for (int k = 0; k < len; k++)
-			put(&b, "%s -> ", x->th[path[k]].pend.what);
-		put(&b, "%s\n", x->th[path[0]].pend.what);
+			ex_put(&b, "%s -> ", x->th[path[k]].pend.what);
+		ex_put(&b, "%s\n", x->th[path[0]].pend.what);
 		break;
 	}
 	return done(&b);
@@ -196,40 +192,40 @@ char *ex_deadlock_report(struct ex_exec *x)
 
 char *ex_schedule_text(const struct ex_exec *x)
 {
-	struct buf b = { 0 };
+	struct ex_text b = { 0 };
 
 	for (unsigned k = 0; k < x->nsteps; k++) {
 		const struct ex_step *s = &x->steps[k];
 
-		put(&b, "%4u%s T%u %-16s %s%s%s\n", k + 1, s->preempt ? "*" : " ", s->thread,
-		    x->th[s->thread].label, ex_action_name(s->op), s->op == EX_START ? "" : " ",
-		    s->op == EX_START ? "" : s->what);
+		ex_put(&b, "%4u%s T%u %-16s %s%s%s\n", k + 1, s->preempt ? "*" : " ", s->thread,
+		       x->th[s->thread].label, ex_action_name(s->op), s->op == EX_START ? "" : " ",
+		       s->op == EX_START ? "" : s->what);
 	}
 	return done(&b);
 }
 
-static void put_name(struct buf *b, const char *s)
+static void put_name(struct ex_text *b, const char *s)
 {
 	for (; *s; s++)
-		put(b, "%c", *s == ' ' ? '~' : *s);
+		ex_put(b, "%c", *s == ' ' ? '~' : *s);
 }
 
 char *ex_replay_string(const struct ex_exec *x, const struct ex_opts *o)
 {
-	struct buf b = { 0 };
+	struct ex_text b = { 0 };
 	unsigned k;
 
-	put(&b, "ex1:%s:%s:", o->lops->name, ex_state_name(o->state));
+	ex_put(&b, "ex1:%s:%s:", o->lops->name, ex_state_name(o->state));
 	for (unsigned i = 0; i < o->nops; i++)
-		put(&b, "%s%s", i ? "+" : "", ex_op_name(o->ops[i]));
-	put(&b, ":");
+		ex_put(&b, "%s%s", i ? "+" : "", ex_op_name(o->ops[i]));
+	ex_put(&b, ":");
 	for (k = 0; k < x->nsteps; k++) {
 		const struct ex_step *s = &x->steps[k];
 
 		if (k == 0 || s->thread != x->steps[k - 1].thread)
-			put(&b, "%s%u:", k ? ";" : "", s->thread);
+			ex_put(&b, "%s%u:", k ? ";" : "", s->thread);
 		else
-			put(&b, "|");
+			ex_put(&b, "|");
 		put_name(&b, s->op == EX_START ? "start" : s->what);
 	}
 	return done(&b);
