@@ -155,6 +155,26 @@ static int guest_start(struct sim *s, struct ap_matrix_mdev *m, const char *uuid
 		       enum crycb_format fmt, struct keventfd *req);
 
 /*
+ * Starts a guest on the mdev with that uuid: 0, -ENOENT (no such mdev, or
+ * vfio_ap not loaded) or guest_start's errno.
+ */
+static int start_by_uuid(struct sim *s, const char *uuid, enum crycb_format fmt,
+			 struct keventfd *req)
+{
+	struct ap_matrix_mdev *m = NULL;
+	int rc;
+
+	down_read(&s->modules_lock); /* vfio_ap stays loaded until the device is open */
+	if (s->vfio_ap_loaded)
+		m = vfio_ap_mdev_get(&s->matrix_dev, uuid);
+	rc = m ? guest_start(s, m, uuid, fmt, req) : -ENOENT;
+	if (m)
+		vfio_ap_mdev_put(m); /* an open device keeps the mdev: remove waits for close */
+	up_read(&s->modules_lock);
+	return rc;
+}
+
+/*
  * sim/guests/start: "<uuid>[ format=2|1|0|none]" (one trailing newline
  * allowed). Errors in order: EINVAL syntax; ENOENT no such mdev (or
  * vfio_ap not loaded); EBUSY a guest already uses it; ENOMEM (the kvm
@@ -164,36 +184,19 @@ static int guest_start(struct sim *s, struct ap_matrix_mdev *m, const char *uuid
 SYSFS_STORE(start_store)
 {
 	struct sim *s = priv;
-	struct ap_matrix_mdev *m = NULL;
 	enum crycb_format fmt;
 	char uuid[37];
 	int rc = parse_start(buf, uuid, &fmt);
 
 	if (rc)
 		return rc;
-	down_read(&s->modules_lock); /* vfio_ap stays loaded until the device is open */
-	if (s->vfio_ap_loaded)
-		m = vfio_ap_mdev_get(&s->matrix_dev, uuid);
-	rc = m ? guest_start(s, m, uuid, fmt, NULL) : -ENOENT;
-	if (m)
-		vfio_ap_mdev_put(m); /* an open device keeps the mdev: remove waits for close */
-	up_read(&s->modules_lock);
+	rc = start_by_uuid(s, uuid, fmt, NULL);
 	return rc ? rc : (ssize_t)count;
 }
 
 int sim_guest_start(struct sim *s, const char *uuid, struct keventfd *req)
 {
-	struct ap_matrix_mdev *m = NULL;
-	int rc;
-
-	down_read(&s->modules_lock); /* as start_store */
-	if (s->vfio_ap_loaded)
-		m = vfio_ap_mdev_get(&s->matrix_dev, uuid);
-	rc = m ? guest_start(s, m, uuid, CRYCB_FORMAT2, req) : -ENOENT;
-	if (m)
-		vfio_ap_mdev_put(m);
-	up_read(&s->modules_lock);
-	return rc;
+	return start_by_uuid(s, uuid, CRYCB_FORMAT2, req);
 }
 
 /*
