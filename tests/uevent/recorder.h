@@ -9,12 +9,15 @@
  * with every key after ACTION and DEVPATH in the order sent (SUBSYSTEM
  * first), a value's newline written as "\n". It also checks that SEQNUM
  * grows by one from event to event. rec_since(r, mark) returns the lines
- * recorded after rec_mark(r) returned mark.
+ * recorded after rec_mark(r) returned mark. text_add() builds the
+ * expected lines.
  */
 #ifndef VAS_TEST_RECORDER_H
 #define VAS_TEST_RECORDER_H
 
 #include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,6 +97,24 @@ static inline void rec_free(struct recorder *r)
 {
 	free(r->text);
 	pthread_mutex_destroy(&r->mu);
+}
+
+/* Appends printf output to a growing string (*t: NULL or malloc'd). */
+static inline void text_add(char **t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static inline void text_add(char **t, const char *fmt, ...)
+{
+	va_list ap;
+	char *more = NULL, *all = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&more, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	if (asprintf(&all, "%s%s", *t ? *t : "", more) < 0)
+		abort();
+	free(*t);
+	free(more);
+	*t = all;
 }
 
 #endif

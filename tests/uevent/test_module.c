@@ -43,29 +43,13 @@ static bool exists(const char *path)
 	return sysfs_type_of(sim_sysfs(s), path, false) > 0;
 }
 
-static void add(char **t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void add(char **t, const char *fmt, ...)
-{
-	va_list ap;
-	char *more = NULL, *all = NULL;
-
-	va_start(ap, fmt);
-	if (vasprintf(&more, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	if (asprintf(&all, "%s%s", *t ? *t : "", more) < 0)
-		abort();
-	free(*t);
-	free(more);
-	*t = all;
-}
-
 /* Queues of adapter 3 as vfio_ap takes or leaves them. */
 static void queues3(char **t, const char *action)
 {
 	for (unsigned d = 0; d < 4; d++)
-		add(t, "%s /devices/ap/card03/03.%04x SUBSYSTEM=ap DEVTYPE=ap_queue%s MODE=cca\n",
-		    action, d, strcmp(action, "bind") ? "" : " DRIVER=vfio_ap");
+		text_add(t,
+			 "%s /devices/ap/card03/03.%04x SUBSYSTEM=ap DEVTYPE=ap_queue%s MODE=cca\n",
+			 action, d, strcmp(action, "bind") ? "" : " DRIVER=vfio_ap");
 }
 
 static const char *load_events(void)
@@ -74,16 +58,16 @@ static const char *load_events(void)
 
 	free(want);
 	want = NULL;
-	add(&want, "add /bus/matrix SUBSYSTEM=bus\n"
-		   "add /devices/vfio_ap/matrix SUBSYSTEM=matrix\n"
-		   "bind /devices/vfio_ap/matrix SUBSYSTEM=matrix DRIVER=vfio_ap\n"
-		   "add /bus/matrix/drivers/vfio_ap SUBSYSTEM=drivers\n");
+	text_add(&want, "add /bus/matrix SUBSYSTEM=bus\n"
+			"add /devices/vfio_ap/matrix SUBSYSTEM=matrix\n"
+			"bind /devices/vfio_ap/matrix SUBSYSTEM=matrix DRIVER=vfio_ap\n"
+			"add /bus/matrix/drivers/vfio_ap SUBSYSTEM=drivers\n");
 	queues3(&want, "bind");
-	add(&want, "add /bus/ap/drivers/vfio_ap SUBSYSTEM=drivers\n"
-		   "add /bus/mdev/drivers/vfio_ap_mdev SUBSYSTEM=drivers\n"
-		   "change /devices/vfio_ap/matrix SUBSYSTEM=matrix MDEV_STATE=registered "
-		   "DRIVER=vfio_ap\n"
-		   "add /module/vfio_ap SUBSYSTEM=module\n");
+	text_add(&want, "add /bus/ap/drivers/vfio_ap SUBSYSTEM=drivers\n"
+			"add /bus/mdev/drivers/vfio_ap_mdev SUBSYSTEM=drivers\n"
+			"change /devices/vfio_ap/matrix SUBSYSTEM=matrix MDEV_STATE=registered "
+			"DRIVER=vfio_ap\n"
+			"add /module/vfio_ap SUBSYSTEM=module\n");
 	return want;
 }
 
@@ -151,21 +135,21 @@ static void test_unload(void)
 	size_t mark = rec_mark(&r);
 
 	tap_ok(wr("sim/modules/vfio_ap", "0") == 1, "unload with an mdev (no guest)");
-	add(&want,
-	    "remove " M "/vfio-dev/vfio0 SUBSYSTEM=vfio-dev\n"
-	    "remove /devices/virtual/vfio/0 SUBSYSTEM=vfio MAJOR=242 MINOR=0 DEVNAME=vfio/0\n"
-	    "unbind " M " SUBSYSTEM=mdev\n"
-	    "remove " M " SUBSYSTEM=mdev\n"
-	    "change /devices/vfio_ap/matrix SUBSYSTEM=matrix MDEV_STATE=unregistered "
-	    "DRIVER=vfio_ap\n"
-	    "remove /bus/mdev/drivers/vfio_ap_mdev SUBSYSTEM=drivers\n");
+	text_add(&want,
+		 "remove " M "/vfio-dev/vfio0 SUBSYSTEM=vfio-dev\n"
+		 "remove /devices/virtual/vfio/0 SUBSYSTEM=vfio MAJOR=242 MINOR=0 DEVNAME=vfio/0\n"
+		 "unbind " M " SUBSYSTEM=mdev\n"
+		 "remove " M " SUBSYSTEM=mdev\n"
+		 "change /devices/vfio_ap/matrix SUBSYSTEM=matrix MDEV_STATE=unregistered "
+		 "DRIVER=vfio_ap\n"
+		 "remove /bus/mdev/drivers/vfio_ap_mdev SUBSYSTEM=drivers\n");
 	queues3(&want, "unbind");
-	add(&want, "remove /bus/ap/drivers/vfio_ap SUBSYSTEM=drivers\n"
-		   "unbind /devices/vfio_ap/matrix SUBSYSTEM=matrix\n"
-		   "remove /bus/matrix/drivers/vfio_ap SUBSYSTEM=drivers\n"
-		   "remove /devices/vfio_ap/matrix SUBSYSTEM=matrix\n"
-		   "remove /bus/matrix SUBSYSTEM=bus\n"
-		   "remove /module/vfio_ap SUBSYSTEM=module\n");
+	text_add(&want, "remove /bus/ap/drivers/vfio_ap SUBSYSTEM=drivers\n"
+			"unbind /devices/vfio_ap/matrix SUBSYSTEM=matrix\n"
+			"remove /bus/matrix/drivers/vfio_ap SUBSYSTEM=drivers\n"
+			"remove /devices/vfio_ap/matrix SUBSYSTEM=matrix\n"
+			"remove /bus/matrix SUBSYSTEM=bus\n"
+			"remove /module/vfio_ap SUBSYSTEM=module\n");
 	tap_same_text(rec_since(&r, mark), want,
 		      "unload: the mdev removed, the parent unregistered, the mdev driver, the "
 		      "queues let go, the AP driver, the matrix device and bus, the module");

@@ -31,24 +31,6 @@ static const char *mode_of(unsigned card)
 	return card == 5 ? "ep11" : card == 6 ? "accel" : "cca";
 }
 
-/* Appends printf output to a growing string. */
-static void add(char **t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void add(char **t, const char *fmt, ...)
-{
-	va_list ap;
-	char *more = NULL, *all = NULL;
-
-	va_start(ap, fmt);
-	if (vasprintf(&more, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	if (asprintf(&all, "%s%s", *t ? *t : "", more) < 0)
-		abort();
-	free(*t);
-	free(more);
-	*t = all;
-}
-
 static ssize_t wr(const char *path, const char *text)
 {
 	return sysfs_write(sim_sysfs(s), path, text, strlen(text));
@@ -65,26 +47,36 @@ static const char *rd(const char *path)
 
 static void card_lines(char **t, unsigned c, const char *action, const char *drv)
 {
-	add(t,
-	    "%s /devices/ap/card%02x SUBSYSTEM=ap DEVTYPE=ap_card%s%s DEV_TYPE=000E "
-	    "MODALIAS=ap:t0E MODE=%s\n",
-	    action, c, drv ? " DRIVER=" : "", drv ? drv : "", mode_of(c));
+	text_add(t,
+		 "%s /devices/ap/card%02x SUBSYSTEM=ap DEVTYPE=ap_card%s%s DEV_TYPE=000E "
+		 "MODALIAS=ap:t0E MODE=%s\n",
+		 action, c, drv ? " DRIVER=" : "", drv ? drv : "", mode_of(c));
+}
+
+/* A card's change event carrying key (bound to cex4card). */
+static void card_change(char **t, unsigned c, const char *key)
+{
+	text_add(t,
+		 "change /devices/ap/card%02x SUBSYSTEM=ap %s DEVTYPE=ap_card DRIVER=cex4card "
+		 "DEV_TYPE=000E MODALIAS=ap:t0E MODE=%s\n",
+		 c, key, mode_of(c));
 }
 
 static void queue_line(char **t, unsigned c, unsigned d, const char *action, const char *pre,
 		       const char *drv)
 {
-	add(t, "%s /devices/ap/card%02x/%02x.%04x SUBSYSTEM=ap %sDEVTYPE=ap_queue%s%s MODE=%s\n",
-	    action, c, c, d, pre, drv ? " DRIVER=" : "", drv ? drv : "", mode_of(c));
+	text_add(t,
+		 "%s /devices/ap/card%02x/%02x.%04x SUBSYSTEM=ap %sDEVTYPE=ap_queue%s%s MODE=%s\n",
+		 action, c, c, d, pre, drv ? " DRIVER=" : "", drv ? drv : "", mode_of(c));
 }
 
 static void test_boot(void)
 {
 	char *want = NULL;
 
-	add(&want, "add /bus/ap SUBSYSTEM=bus\n"
-		   "add /bus/ap/drivers/cex4card SUBSYSTEM=drivers\n"
-		   "add /bus/ap/drivers/cex4queue SUBSYSTEM=drivers\n");
+	text_add(&want, "add /bus/ap SUBSYSTEM=bus\n"
+			"add /bus/ap/drivers/cex4card SUBSYSTEM=drivers\n"
+			"add /bus/ap/drivers/cex4queue SUBSYSTEM=drivers\n");
 	for (unsigned c = 3; c <= 6; c++) {
 		card_lines(&want, c, "add", NULL);
 		card_lines(&want, c, "bind", "cex4card");
@@ -93,18 +85,18 @@ static void test_boot(void)
 			queue_line(&want, c, d, "bind", "", "cex4queue");
 		}
 	}
-	add(&want, "change /devices/ap SUBSYSTEM=ap INITSCAN=done\n"
-		   "change /devices/ap SUBSYSTEM=ap BINDINGS=complete COMPLETECOUNT=1\n"
-		   "add /bus/mdev SUBSYSTEM=bus\n"
-		   "add /bus/matrix SUBSYSTEM=bus\n"
-		   "add /devices/vfio_ap/matrix SUBSYSTEM=matrix\n"
-		   "bind /devices/vfio_ap/matrix SUBSYSTEM=matrix DRIVER=vfio_ap\n"
-		   "add /bus/matrix/drivers/vfio_ap SUBSYSTEM=drivers\n"
-		   "add /bus/ap/drivers/vfio_ap SUBSYSTEM=drivers\n"
-		   "add /bus/mdev/drivers/vfio_ap_mdev SUBSYSTEM=drivers\n"
-		   "change /devices/vfio_ap/matrix SUBSYSTEM=matrix MDEV_STATE=registered "
-		   "DRIVER=vfio_ap\n"
-		   "add /module/vfio_ap SUBSYSTEM=module\n");
+	text_add(&want, "change /devices/ap SUBSYSTEM=ap INITSCAN=done\n"
+			"change /devices/ap SUBSYSTEM=ap BINDINGS=complete COMPLETECOUNT=1\n"
+			"add /bus/mdev SUBSYSTEM=bus\n"
+			"add /bus/matrix SUBSYSTEM=bus\n"
+			"add /devices/vfio_ap/matrix SUBSYSTEM=matrix\n"
+			"bind /devices/vfio_ap/matrix SUBSYSTEM=matrix DRIVER=vfio_ap\n"
+			"add /bus/matrix/drivers/vfio_ap SUBSYSTEM=drivers\n"
+			"add /bus/ap/drivers/vfio_ap SUBSYSTEM=drivers\n"
+			"add /bus/mdev/drivers/vfio_ap_mdev SUBSYSTEM=drivers\n"
+			"change /devices/vfio_ap/matrix SUBSYSTEM=matrix MDEV_STATE=registered "
+			"DRIVER=vfio_ap\n"
+			"add /module/vfio_ap SUBSYSTEM=module\n");
 	tap_same_text(rec_since(&r, 0), want,
 		      "boot: bus, zcrypt drivers, the first scan's cards and queues (add, bind), "
 		      "INITSCAN, BINDINGS, then vfio_ap's load");
@@ -123,7 +115,7 @@ static void test_apmask(void)
 	}
 	snprintf(mask, sizeof(mask), "0xef%062d", 0);
 	memset(mask + 4, 'f', 62);
-	add(&want, "change /devices/ap SUBSYSTEM=ap APMASK=%s\\n\n", mask);
+	text_add(&want, "change /devices/ap SUBSYSTEM=ap APMASK=%s\\n\n", mask);
 	tap_same_text(rec_since(&r, mark), want,
 		      "apmask: each queue of adapter 3 reprobed in bus order, then the whole mask "
 		      "with its newline");
@@ -171,19 +163,19 @@ static void test_mdev(void)
 	tap_ok(!*rec_since(&r, mark), "assign and ap_config send nothing");
 	tap_ok(wr("sim/guests/start", U) == 36, "guest started");
 	want = NULL;
-	add(&want,
-	    "change /devices/virtual/misc/kvm SUBSYSTEM=misc CREATED=1 COUNT=1 EVENT=create "
-	    "PID=%d MAJOR=10 MINOR=232 DEVNAME=kvm\n",
-	    (int)getpid());
+	text_add(&want,
+		 "change /devices/virtual/misc/kvm SUBSYSTEM=misc CREATED=1 COUNT=1 EVENT=create "
+		 "PID=%d MAJOR=10 MINOR=232 DEVNAME=kvm\n",
+		 (int)getpid());
 	tap_same_text(rec_since(&r, mark), want, "guest start: KVM's create event, nothing else");
 	free(want);
 	mark = rec_mark(&r);
 	tap_ok(wr("sim/guests/stop", U) == 36, "guest stopped");
 	want = NULL;
-	add(&want,
-	    "change /devices/virtual/misc/kvm SUBSYSTEM=misc CREATED=1 COUNT=0 EVENT=destroy "
-	    "PID=%d MAJOR=10 MINOR=232 DEVNAME=kvm\n",
-	    (int)getpid());
+	text_add(&want,
+		 "change /devices/virtual/misc/kvm SUBSYSTEM=misc CREATED=1 COUNT=0 EVENT=destroy "
+		 "PID=%d MAJOR=10 MINOR=232 DEVNAME=kvm\n",
+		 (int)getpid());
 	tap_same_text(rec_since(&r, mark), want, "guest stop: KVM's destroy event");
 	free(want);
 	mark = rec_mark(&r);
@@ -203,8 +195,7 @@ static void test_card_config(void)
 	size_t mark = rec_mark(&r);
 
 	tap_ok(wr("devices/ap/card04/config", "0") == 1, "card04 config 0");
-	add(&want, "change /devices/ap/card04 SUBSYSTEM=ap CONFIG=0 DEVTYPE=ap_card "
-		   "DRIVER=cex4card DEV_TYPE=000E MODALIAS=ap:t0E MODE=cca\n");
+	card_change(&want, 4, "CONFIG=0");
 	for (unsigned d = 0; d < 16; d++)
 		queue_line(&want, 4, d, "change", "CONFIG=0 ", "cex4queue");
 	tap_same_text(rec_since(&r, mark), want,
@@ -213,16 +204,14 @@ static void test_card_config(void)
 	want = NULL;
 	mark = rec_mark(&r);
 	tap_ok(wr("devices/ap/card04/config", "0") == 1, "card04 config 0 again");
-	add(&want, "change /devices/ap/card04 SUBSYSTEM=ap CONFIG=0 DEVTYPE=ap_card "
-		   "DRIVER=cex4card DEV_TYPE=000E MODALIAS=ap:t0E MODE=cca\n");
+	card_change(&want, 4, "CONFIG=0");
 	tap_same_text(rec_since(&r, mark), want,
 		      "... the card's event is sent even without a change; the queues are quiet");
 	free(want);
 	want = NULL;
 	mark = rec_mark(&r);
 	tap_ok(wr("devices/ap/card04/config", "1") == 1, "card04 config 1");
-	add(&want, "change /devices/ap/card04 SUBSYSTEM=ap CONFIG=1 DEVTYPE=ap_card "
-		   "DRIVER=cex4card DEV_TYPE=000E MODALIAS=ap:t0E MODE=cca\n");
+	card_change(&want, 4, "CONFIG=1");
 	for (unsigned d = 0; d < 16; d++)
 		queue_line(&want, 4, d, "change", "CONFIG=1 ", "cex4queue");
 	tap_same_text(rec_since(&r, mark), want, "config 1: the same with CONFIG=1");
@@ -242,8 +231,8 @@ static void test_host_config(void)
 		queue_line(&want, 5, d, "unbind", "", NULL);
 		queue_line(&want, 5, d, "remove", "", NULL);
 	}
-	add(&want, "unbind /devices/ap/card05 SUBSYSTEM=ap DEVTYPE=ap_card DEV_TYPE=000E "
-		   "MODE=ep11\n");
+	text_add(&want, "unbind /devices/ap/card05 SUBSYSTEM=ap DEVTYPE=ap_card DEV_TYPE=000E "
+			"MODE=ep11\n");
 	card_lines(&want, 5, "remove", NULL);
 	tap_same_text(rec_since(&r, mark), want,
 		      "each queue unbound and removed, then the card (its unbind without "
@@ -258,7 +247,7 @@ static void test_host_config(void)
 		queue_line(&want, 5, d, "add", "", NULL);
 		queue_line(&want, 5, d, "bind", "", "cex4queue");
 	}
-	add(&want, "change /devices/ap SUBSYSTEM=ap BINDINGS=complete COMPLETECOUNT=3\n");
+	text_add(&want, "change /devices/ap SUBSYSTEM=ap BINDINGS=complete COMPLETECOUNT=3\n");
 	tap_same_text(rec_since(&r, mark), want,
 		      "card and queues added and bound, BINDINGS=complete in the same scan");
 	free(want);
@@ -352,8 +341,7 @@ static void test_zcrypt(void)
 	want = NULL;
 	mark = rec_mark(&r);
 	tap_ok(wr("devices/ap/card04/online", "0") == 1, "card04 online 0");
-	add(&want, "change /devices/ap/card04 SUBSYSTEM=ap ONLINE=0 DEVTYPE=ap_card "
-		   "DRIVER=cex4card DEV_TYPE=000E MODALIAS=ap:t0E MODE=cca\n");
+	card_change(&want, 4, "ONLINE=0");
 	for (unsigned d = 0; d < 16; d++)
 		if (d != 5)
 			queue_line(&want, 4, d, "change", "ONLINE=0 ", "cex4queue");
@@ -365,8 +353,7 @@ static void test_zcrypt(void)
 	tap_ok(wr("devices/ap/card04/04.0005/online", "1") == -EINVAL && !*rec_since(&r, mark),
 	       "queue online 1 under an offline card: EINVAL, no event");
 	tap_ok(wr("devices/ap/card04/online", "1") == 1, "card04 online 1");
-	add(&want, "change /devices/ap/card04 SUBSYSTEM=ap ONLINE=1 DEVTYPE=ap_card "
-		   "DRIVER=cex4card DEV_TYPE=000E MODALIAS=ap:t0E MODE=cca\n");
+	card_change(&want, 4, "ONLINE=1");
 	for (unsigned d = 0; d < 16; d++)
 		queue_line(&want, 4, d, "change", "ONLINE=1 ", "cex4queue");
 	tap_same_text(rec_since(&r, mark), want, "card online 1: the card and all 16 queues");
@@ -374,8 +361,7 @@ static void test_zcrypt(void)
 	want = NULL;
 	mark = rec_mark(&r);
 	tap_ok(wr("devices/ap/card04/online", "1") == 1, "card04 online 1 again");
-	add(&want, "change /devices/ap/card04 SUBSYSTEM=ap ONLINE=1 DEVTYPE=ap_card "
-		   "DRIVER=cex4card DEV_TYPE=000E MODALIAS=ap:t0E MODE=cca\n");
+	card_change(&want, 4, "ONLINE=1");
 	tap_same_text(rec_since(&r, mark), want, "... the card's event even without a change");
 	free(want);
 	want = NULL;
