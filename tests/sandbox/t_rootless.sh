@@ -22,6 +22,7 @@ cat > "$TMP/w/listen.py" <<'PYEOF'
 import socket, sys
 s = socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, 15)
 s.bind((0, 1))
+s.settimeout(300)  # a hang guard: an event that never comes ends the listener
 open(sys.argv[1] + ".ready", "w").close()
 with open(sys.argv[1], "w", buffering=1) as out:
     while True:
@@ -30,14 +31,16 @@ with open(sys.argv[1], "w", buffering=1) as out:
         if d.startswith(b"bind@"):
             break
 PYEOF
+# the inner script needs nothing from the source tree, which nobody may not be able to read
+# (a clone under a 0700 directory)
 cat > "$TMP/w/inner.sh" <<IN
-. $(dirname "$0")/lib.sh "$VAS"
 W=$TMP/w
 readlink /proc/self/ns/user /proc/self/ns/mnt /proc/self/ns/net /proc/self/ns/pid | tr '\n' ' ' > \$W/ns
 { id -u; cat /proc/self/uid_map | tr -s ' '; cat /sys/bus/ap/bindings; } > \$W/view
 ls /run/udev/data | grep -c '^c10:232\$' > \$W/udevdb
 $PY \$W/listen.py \$W/events &
-wait_file \$W/events.ready
+n=0
+until [ -e \$W/events.ready ] || [ \$((n += 1)) -gt $((HANG_GUARD * 50)) ]; do sleep 0.02; done
 echo $U > /sys/devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create
 wait
 IN
